@@ -1,0 +1,333 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Record is a feature as plain values: its id, its geometry in EPSG:4326 and
+// its attributes keyed by column name. Attribute values are string, float64,
+// int64 or bool; dates are strings "YYYY-MM-DD"; nil is NULL.
+type Record struct {
+	FID   int64
+	Geom  orb.Geometry
+	Props map[string]any
+}
+
+// Column describes one attribute column of a layer. Type is the GeoPackage
+// column type: TEXT, REAL, INTEGER, BOOLEAN or DATE.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Tx is a write transaction, valid only inside the function given to Update.
+// It is not safe for concurrent use.
+type Tx struct {
+	s       *Store
+	tx      *sql.Tx
+	ctx     context.Context
+	inserts map[string]*sql.Stmt
+	touched map[string]bool
+}
+
+// Update runs fn in one write transaction on the store's single writer
+// connection: when fn returns an error, or panics, nothing it wrote is kept
+// and the file is unchanged. Concurrent calls run one after the other.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if s.readOnly {
+		return fmt.Errorf("%w: %s", ErrReadOnly, s.path)
+	}
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err)
+	}
+	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, inserts: map[string]*sql.Stmt{}, touched: map[string]bool{}}
+	defer func() {
+		for _, st := range tx.inserts {
+			st.Close()
+		}
+		if err != nil {
+			sqlTx.Rollback()
+		}
+	}()
+	panicked := true
+	defer func() {
+		if panicked {
+			sqlTx.Rollback()
+		}
+	}()
+	err = fn(tx)
+	panicked = false
+	if err != nil {
+		return err
+	}
+	if err = tx.finish(); err != nil {
+		return s.wrap(err)
+	}
+	return s.wrap(sqlTx.Commit())
+}
+
+// finish records the new extent and change time of every layer written.
+func (tx *Tx) finish() error {
+	for layer := range tx.touched {
+		t, err := tx.s.table(layer)
+		if err != nil || t.rtree == "" {
+			continue
+		}
+		q := fmt.Sprintf(`UPDATE gpkg_contents SET last_change = strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'),
+ min_x = (SELECT min(minx) FROM %[1]s), max_x = (SELECT max(maxx) FROM %[1]s),
+ min_y = (SELECT min(miny) FROM %[1]s), max_y = (SELECT max(maxy) FROM %[1]s)
+ WHERE lower(table_name) = ?`, quote(t.rtree))
+		if _, err := tx.tx.ExecContext(tx.ctx, q, layer); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) insertStmt(t *table) (*sql.Stmt, error) {
+	if st := tx.inserts[t.def.name]; st != nil {
+		return st, nil
+	}
+	names := []string{quote(t.geomCol)}
+	marks := []string{"?"}
+	for _, c := range t.cols {
+		names = append(names, quote(c.Name))
+		marks = append(marks, "?")
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(t.def.name), strings.Join(names, ", "), strings.Join(marks, ", "))
+	st, err := tx.tx.PrepareContext(tx.ctx, q)
+	if err != nil {
+		return nil, tx.s.wrap(err)
+	}
+	tx.inserts[t.def.name] = st
+	return st, nil
+}
+
+// Insert adds f to its layer and returns its new fid. f's own FID is ignored.
+func (tx *Tx) Insert(f Feature) (int64, error) {
+	t, err := tx.s.table(f.Layer())
+	if err != nil {
+		return 0, err
+	}
+	v := reflect.ValueOf(f)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	g, _ := v.FieldByIndex(t.def.geom).Interface().(orb.Geometry)
+	vals := t.def.toValues(v)
+	args := make([]any, 0, len(t.cols)+1)
+	args = append(args, nil)
+	// t.cols is the subset of def.cols present in the file, in def order.
+	j := 0
+	for i, c := range t.def.cols {
+		if j < len(t.cols) && t.cols[j].Name == c.Name {
+			args = append(args, vals[i])
+			j++
+		}
+	}
+	return tx.insert(t, g, args)
+}
+
+// InsertRecord adds r to layer and returns its new fid. A property that is
+// not a column of the layer, or whose value does not fit its column, is an
+// error; missing properties are NULL.
+func (tx *Tx) InsertRecord(layer string, r Record) (int64, error) {
+	t, err := tx.s.table(layer)
+	if err != nil {
+		return 0, err
+	}
+	known := map[string]int{}
+	for i, c := range t.cols {
+		known[c.Name] = i
+	}
+	args := make([]any, len(t.cols)+1)
+	for k, x := range r.Props {
+		i, ok := known[k]
+		if !ok {
+			return 0, fmt.Errorf("layer %s has no column %q", layer, k)
+		}
+		v, err := columnValue(t.cols[i].Column, x)
+		if err != nil {
+			return 0, err
+		}
+		args[i+1] = v
+	}
+	return tx.insert(t, r.Geom, args)
+}
+
+func (tx *Tx) insert(t *table, g orb.Geometry, args []any) (int64, error) {
+	g, err := fitGeometry(t.def.geomType, g)
+	if err != nil {
+		return 0, err
+	}
+	blob, err := EncodeGeometry(g, SRSWGS84)
+	if err != nil {
+		return 0, err
+	}
+	args[0] = blob
+	st, err := tx.insertStmt(t)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(tx.ctx, args...)
+	if err != nil {
+		return 0, tx.s.wrap(err)
+	}
+	tx.touched[t.def.name] = true
+	return res.LastInsertId()
+}
+
+// Delete removes the feature fid from layer; deleting a missing feature is not an error.
+func (tx *Tx) Delete(layer string, fid int64) error {
+	t, err := tx.s.table(layer)
+	if err != nil {
+		return err
+	}
+	_, err = tx.tx.ExecContext(tx.ctx, fmt.Sprintf("DELETE FROM %s WHERE %s = ?", quote(layer), quote(t.pk)), fid)
+	tx.touched[layer] = true
+	return tx.s.wrap(err)
+}
+
+// fitGeometry checks that g suits a column of geometry type typ, that every
+// coordinate is a finite longitude/latitude, and promotes a Polygon to a
+// MultiPolygon for MULTIPOLYGON columns.
+func fitGeometry(typ string, g orb.Geometry) (orb.Geometry, error) {
+	if g == nil {
+		return nil, fmt.Errorf("no geometry")
+	}
+	if err := checkCoords(g); err != nil {
+		return nil, err
+	}
+	got := g.GeoJSONType()
+	switch typ {
+	case "GEOMETRY":
+		return g, nil
+	case "MULTIPOLYGON":
+		if p, ok := g.(orb.Polygon); ok {
+			return orb.MultiPolygon{p}, nil
+		}
+		if _, ok := g.(orb.MultiPolygon); ok {
+			return g, nil
+		}
+	case "POLYGON":
+		if mp, ok := g.(orb.MultiPolygon); ok && len(mp) == 1 {
+			return mp[0], nil
+		}
+		if _, ok := g.(orb.Polygon); ok {
+			return g, nil
+		}
+	default:
+		if strings.EqualFold(got, typ) {
+			return g, nil
+		}
+	}
+	return nil, fmt.Errorf("geometry is a %s, the layer takes %s", got, typ)
+}
+
+func checkCoords(g orb.Geometry) error {
+	var bad error
+	each(g, func(p orb.Point) bool {
+		switch {
+		case math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0):
+			bad = fmt.Errorf("coordinate %v is not a number", p)
+		case p[0] < -180 || p[0] > 180:
+			bad = fmt.Errorf("longitude %g out of range [-180, 180]", p[0])
+		case p[1] < -90 || p[1] > 90:
+			bad = fmt.Errorf("latitude %g out of range [-90, 90]", p[1])
+		}
+		return bad == nil
+	})
+	return bad
+}
+
+// each calls f for every point of g until f returns false.
+func each(g orb.Geometry, f func(orb.Point) bool) bool {
+	switch g := g.(type) {
+	case orb.Point:
+		return f(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			if !f(p) {
+				return false
+			}
+		}
+	case orb.LineString:
+		return each(orb.MultiPoint(g), f)
+	case orb.Ring:
+		return each(orb.MultiPoint(g), f)
+	case orb.MultiLineString:
+		for _, l := range g {
+			if !each(orb.MultiPoint(l), f) {
+				return false
+			}
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			if !each(orb.MultiPoint(r), f) {
+				return false
+			}
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			if !each(p, f) {
+				return false
+			}
+		}
+	case orb.Collection:
+		for _, c := range g {
+			if !each(c, f) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// columnValue converts a Record property to the SQL value of column c.
+func columnValue(c Column, x any) (any, error) {
+	if x == nil {
+		return nil, nil
+	}
+	bad := func() (any, error) {
+		return nil, fmt.Errorf("property %q: %v (%T) is not a %s", c.Name, x, x, c.Type)
+	}
+	switch c.Type {
+	case "TEXT":
+		switch x := x.(type) {
+		case string:
+			return x, nil
+		case float64, int64, int, bool:
+			return fmt.Sprint(x), nil
+		}
+	case "REAL":
+		if f, ok := toFloat(x); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return f, nil
+		}
+	case "INTEGER":
+		if f, ok := toFloat(x); ok && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return int64(f), nil
+		}
+	case "BOOLEAN":
+		if f, ok := toFloat(x); ok && (f == 0 || f == 1) {
+			return f == 1, nil
+		}
+	case "DATE":
+		if s, ok := x.(string); ok {
+			t, err := parseDate(c.Name, s)
+			if err != nil || t.IsZero() {
+				return nil, err
+			}
+			return t.Format(time.DateOnly), nil
+		}
+	}
+	return bad()
+}
