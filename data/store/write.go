@@ -36,6 +36,13 @@ type Tx struct {
 	ctx     context.Context
 	inserts map[string]*sql.Stmt
 	touched map[string]bool
+	// While a transaction inserts into a layer, the layer's R-tree insert
+	// trigger is set aside and the index is written directly: the trigger
+	// would call five Go functions through cgo for every row. finish puts
+	// the trigger back before commit, so other programs see the standard
+	// schema, and a rollback restores it with everything else.
+	rtreeInserts map[string]*sql.Stmt
+	triggers     map[string]string // trigger name -> its CREATE statement
 }
 
 // Update runs fn in one write transaction on the store's single writer
@@ -49,9 +56,13 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return s.wrap(err)
 	}
-	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, inserts: map[string]*sql.Stmt{}, touched: map[string]bool{}}
+	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, inserts: map[string]*sql.Stmt{}, touched: map[string]bool{},
+		rtreeInserts: map[string]*sql.Stmt{}, triggers: map[string]string{}}
 	defer func() {
 		for _, st := range tx.inserts {
+			st.Close()
+		}
+		for _, st := range tx.rtreeInserts {
 			st.Close()
 		}
 		if err != nil {
@@ -75,8 +86,19 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return s.wrap(sqlTx.Commit())
 }
 
-// finish records the new extent and change time of every layer written.
+// finish restores the R-tree triggers set aside and records the new extent
+// and change time of every layer written.
 func (tx *Tx) finish() error {
+	for _, st := range tx.rtreeInserts {
+		st.Close()
+	}
+	clear(tx.rtreeInserts)
+	for name, ddl := range tx.triggers {
+		if _, err := tx.tx.ExecContext(tx.ctx, ddl); err != nil {
+			return fmt.Errorf("restore trigger %s: %w", name, err)
+		}
+	}
+	clear(tx.triggers)
 	for layer := range tx.touched {
 		t, err := tx.s.table(layer)
 		if err != nil || t.rtree == "" {
@@ -91,6 +113,41 @@ func (tx *Tx) finish() error {
 		}
 	}
 	return nil
+}
+
+// rtreeStmt returns the statement that writes t's R-tree directly, first
+// setting aside the trigger that would otherwise write it; nil when t has
+// no R-tree.
+func (tx *Tx) rtreeStmt(t *table) (*sql.Stmt, error) {
+	if t.rtree == "" {
+		return nil, nil
+	}
+	if st := tx.rtreeInserts[t.def.name]; st != nil {
+		return st, nil
+	}
+	name := t.rtree + "_insert"
+	var ddl string
+	err := tx.tx.QueryRowContext(tx.ctx, "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?", name).Scan(&ddl)
+	if err == sql.ErrNoRows {
+		return nil, nil // not the standard trigger: leave the file's own mechanism alone
+	} else if err != nil {
+		return nil, tx.s.wrap(err)
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, "DROP TRIGGER "+quote(name)); err != nil {
+		return nil, tx.s.wrap(err)
+	}
+	tx.triggers[name] = ddl
+	// The statements prepared before the schema change are stale now.
+	if st := tx.inserts[t.def.name]; st != nil {
+		st.Close()
+		delete(tx.inserts, t.def.name)
+	}
+	st, err := tx.tx.PrepareContext(tx.ctx, fmt.Sprintf("INSERT OR REPLACE INTO %s VALUES (?, ?, ?, ?, ?)", quote(t.rtree)))
+	if err != nil {
+		return nil, tx.s.wrap(err)
+	}
+	tx.rtreeInserts[t.def.name] = st
+	return st, nil
 }
 
 func (tx *Tx) insertStmt(t *table) (*sql.Stmt, error) {
@@ -174,6 +231,10 @@ func (tx *Tx) insert(t *table, g orb.Geometry, args []any) (int64, error) {
 		return 0, err
 	}
 	args[0] = blob
+	rst, err := tx.rtreeStmt(t)
+	if err != nil {
+		return 0, err
+	}
 	st, err := tx.insertStmt(t)
 	if err != nil {
 		return 0, err
@@ -183,7 +244,15 @@ func (tx *Tx) insert(t *table, g orb.Geometry, args []any) (int64, error) {
 		return 0, tx.s.wrap(err)
 	}
 	tx.touched[t.def.name] = true
-	return res.LastInsertId()
+	fid, err := res.LastInsertId()
+	if err != nil || rst == nil || isEmpty(g) {
+		return fid, err
+	}
+	b := g.Bound()
+	if _, err := rst.ExecContext(tx.ctx, fid, b.Min[0], b.Max[0], b.Min[1], b.Max[1]); err != nil {
+		return 0, tx.s.wrap(err)
+	}
+	return fid, nil
 }
 
 // Delete removes the feature fid from layer; deleting a missing feature is not an error.
@@ -330,4 +399,29 @@ func columnValue(c Column, x any) (any, error) {
 		}
 	}
 	return bad()
+}
+
+// CopyFrom inserts every feature of every layer that src holds (another
+// GeoPackage, such as one written by ogr2ogr from our GeoJSON export) and
+// returns the number copied per layer. Columns src has beyond ours are
+// ignored; a value that does not fit our column is an error naming the
+// layer and the feature.
+func (tx *Tx) CopyFrom(src *Store) (map[string]int, error) {
+	out := map[string]int{}
+	for _, name := range order {
+		if _, err := src.table(name); err != nil {
+			continue
+		}
+		recs, err := src.Records(tx.ctx, name, World)
+		if err != nil {
+			return out, err
+		}
+		for _, r := range recs {
+			if _, err := tx.InsertRecord(name, r); err != nil {
+				return out, fmt.Errorf("%s: %s feature %d: %w", src.path, name, r.FID, err)
+			}
+		}
+		out[name] = len(recs)
+	}
+	return out, nil
 }

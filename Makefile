@@ -1,0 +1,41 @@
+# SafetyNet. `make run` opens the app on the demo community; `make test`
+# passes the tests. Both install missing system packages when run as root.
+GO        ?= go
+BIN       := bin
+BENCHTIME ?= 1s
+DEMO_DB   ?= $(BIN)/demo.gpkg
+export XDG_CONFIG_HOME ?= $(CURDIR)/$(BIN)/xdg/config
+export XDG_CACHE_HOME  ?= $(CURDIR)/$(BIN)/xdg/cache
+
+.PHONY: run test bench build package fuzz vet clean
+
+run: build
+	./$(BIN)/safetynet
+
+build:
+	@.ci/deps app
+	$(GO) build -o $(BIN)/safetynet ./cmd/safetynet
+	$(GO) build -o $(BIN)/safetynetctl ./cmd/safetynetctl
+
+vet:
+	gofmt -l . | tee /dev/stderr | (! read)
+	$(GO) vet -tags ci ./...
+
+test:
+	@.ci/deps test
+	@mkdir -p $(XDG_CONFIG_HOME) $(XDG_CACHE_HOME)
+	$(MAKE) vet
+	LANG=en_US.UTF-8 $(GO) test -tags ci -count=1 -timeout 30m ./...
+	LANG=en_US.UTF-8 $(GO) test -tags ci -race -count=1 -timeout 30m ./data/store/ ./ui/...
+
+bench:
+	@.ci/deps test
+	@mkdir -p $(XDG_CONFIG_HOME) $(XDG_CACHE_HOME)
+	LANG=en_US.UTF-8 $(GO) test -tags ci -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 60s ./data/geojsonio/
+	$(GO) test -run '^$$' -fuzz FuzzReadXML -fuzztime 60s ./data/osmimport/
+
+clean:
+	rm -rf $(BIN)
