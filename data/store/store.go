@@ -35,7 +35,7 @@ var World = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 var (
 	ErrNotGeoPackage = errors.New("store: not a GeoPackage")
 	ErrNewerSchema   = errors.New("store: written by a newer version of SafetyNet")
-	ErrReadOnly      = errors.New("store: opened read-only")
+	ErrReadOnly      = errors.New("store: read-only")
 	ErrLocked        = errors.New("store: locked by another program")
 	ErrNoLayer       = errors.New("store: no such layer")
 )

@@ -1,0 +1,78 @@
+// Command safetynet is the SafetyNet desktop app.
+//
+// Usage:
+//
+//	safetynet [-db FILE] [-lang zh|en]
+//
+// With no -db it opens the built-in demo community, written on first use
+// to demo.gpkg in the user's config folder (~/.config/safetynet on Linux).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"safetynet/data/demo"
+	"safetynet/data/store"
+	"safetynet/ui/app"
+	"safetynet/ui/locale"
+)
+
+func main() {
+	db := flag.String("db", "", "GeoPackage `file` to open (created when missing); default: the demo community")
+	language := flag.String("lang", "", "interface language, zh or en; default: from LANG")
+	flag.Parse()
+
+	if err := locale.Use(*language); err != nil {
+		fmt.Fprintln(os.Stderr, "safetynet:", err)
+		os.Exit(2)
+	}
+	a := fyneapp.NewWithID("org.safetynet.app")
+
+	path, s, openErr, demoErr := open(*db)
+	w := app.New(a, s)
+	if openErr != nil {
+		w.ShowOpenError(path, openErr)
+	} else if demoErr != nil {
+		w.ShowError(demoErr)
+	}
+	w.ShowAndRun()
+}
+
+// open opens the GeoPackage at path, or with path "" the demo community,
+// writing it first when the file is new or empty. It returns the path
+// used; the store is nil when openErr is set.
+func open(path string) (used string, s *store.Store, openErr, demoErr error) {
+	if path != "" {
+		s, err := store.Open(path)
+		return path, s, err, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "demo.gpkg", nil, fmt.Errorf("find the folder for the demo community: %w", err), nil
+	}
+	path = filepath.Join(dir, "safetynet", "demo.gpkg")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return path, nil, err, nil
+	}
+	s, err = store.Open(path)
+	if err != nil {
+		return path, nil, err, nil
+	}
+	ctx := context.Background()
+	if _, found, err := s.Extent(ctx); err != nil || !found {
+		if err == nil {
+			err = demo.Write(ctx, s)
+		}
+		if err != nil {
+			demoErr = fmt.Errorf("%s\n\n%w", lang.L("Could not write the demo community to {{.File}}. Check that the folder is writable, or open a GeoPackage with -db.", map[string]any{"File": path}), err)
+		}
+	}
+	return path, s, nil, demoErr
+}
