@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"safetynet/data/demo"
+	"safetynet/data/geojsonio"
+	"safetynet/data/osmimport"
+	"safetynet/data/store"
+)
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	db := fs.String("db", "", "GeoPackage to import into (created when missing)")
+	layer := fs.String("layer", "", "layer for a GeoJSON file (default: from the file name)")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if err := needDB("import", *db); err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return fmt.Errorf("%w: import takes one FILE", errUsage)
+	}
+	file := files[0]
+	kind, err := sniff(file)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	start := time.Now()
+	switch kind {
+	case "osm":
+		bar := newProgress(stderr, filepath.Base(file))
+		st, err := osmimport.Import(ctx, s, file, bar.update)
+		bar.done()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "imported %s into %s in %.1fs: %s\n", file, *db, time.Since(start).Seconds(), formatCounts(st.Built))
+		if st.SkippedWays+st.SkippedRelations+st.BuildingNodes+st.Clipped > 0 {
+			fmt.Fprintf(stdout, "skipped %d ways and %d relations that reference data outside the file or do not close; %d roads or areas clipped at the edge; %d buildings tagged on single nodes\n",
+				st.SkippedWays, st.SkippedRelations, st.Clipped, st.BuildingNodes)
+			for _, r := range st.Skipped {
+				fmt.Fprintf(stdout, "  %s\n", r)
+			}
+		}
+	case "geojson":
+		n, warnings, err := geojsonio.Import(ctx, s, file, *layer)
+		if err != nil {
+			return err
+		}
+		for _, w := range warnings {
+			fmt.Fprintf(stderr, "warning: %s\n", w)
+		}
+		fmt.Fprintf(stdout, "imported %d features from %s into %s\n", n, file, *db)
+	case "gpkg":
+		src, err := store.OpenWith(file, store.Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer src.Close()
+		var counts map[string]int
+		err = s.Update(ctx, func(tx *store.Tx) error {
+			counts, err = tx.CopyFrom(src)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("import %s: %w", file, err)
+		}
+		fmt.Fprintf(stdout, "imported %s into %s: %s\n", file, *db, formatCounts(counts))
+	}
+	return nil
+}
+
+// sniff tells the format of file by its first bytes: osm (XML or PBF),
+// geojson or gpkg.
+func sniff(file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", fmt.Errorf("import %s: %w", file, err)
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	text := strings.TrimLeft(string(head), "\ufeff \t\r\n")
+	switch {
+	case n == 0:
+		return "", fmt.Errorf("import %s: the file is empty", file)
+	case strings.HasPrefix(string(head), "SQLite format 3\x00"):
+		return "gpkg", nil
+	case strings.HasPrefix(text, "{"):
+		return "geojson", nil
+	case strings.HasPrefix(text, "<"):
+		return "osm", nil // osmimport says so when the XML is not OSM
+	case n >= 13 && strings.Contains(string(head[:min(n, 32)]), "OSMHeader"):
+		return "osm", nil
+	}
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".pbf", ".osm":
+		return "osm", nil
+	}
+	return "", fmt.Errorf("import %s: not an OSM (XML or PBF), GeoJSON or GeoPackage file", file)
+}
+
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	db := fs.String("db", "", "GeoPackage to export")
+	out := fs.String("out", "", "folder for the GeoJSON files")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB("export", *db); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("%w: export needs --out DIR", errUsage)
+	}
+	s, err := openExisting(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	counts, err := geojsonio.Export(ctx, s, *out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported %s to %s: %s\n", *db, *out, formatCounts(counts))
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	db := fs.String("db", "", "GeoPackage to create")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB("demo", *db); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*db); err == nil {
+		return fmt.Errorf("demo: %s exists already; give a new file name", *db)
+	}
+	s, err := store.Open(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := demo.Write(ctx, s); err != nil {
+		s.Close()
+		os.Remove(*db)
+		return err
+	}
+	counts, err := layerCounts(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created the demo community in %s: %s\n", *db, formatCounts(counts))
+	return nil
+}
+
+func cmdInfo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("info", flag.ContinueOnError)
+	db := fs.String("db", "", "GeoPackage to describe")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := needDB("info", *db); err != nil {
+		return err
+	}
+	s, err := openExisting(*db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	counts, err := layerCounts(ctx, s)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n", *db)
+	for _, name := range store.LayerNames() {
+		fmt.Fprintf(stdout, "  %-15s %8d\n", name, counts[name])
+	}
+	if b, ok, err := s.Extent(ctx); err == nil && ok {
+		fmt.Fprintf(stdout, "extent: %.6f,%.6f - %.6f,%.6f (lon,lat)\n", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
+	}
+	return nil
+}
+
+// openExisting opens a store read-only, refusing to create a missing file.
+func openExisting(path string) (*store.Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return store.OpenWith(path, store.Options{ReadOnly: true})
+}
+
+func layerCounts(ctx context.Context, s *store.Store) (map[string]int, error) {
+	out := map[string]int{}
+	for _, name := range store.LayerNames() {
+		n, err := s.Count(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = n
+	}
+	return out, nil
+}
+
+func formatCounts(counts map[string]int) string {
+	var parts []string
+	for _, name := range store.LayerNames() {
+		if n := counts[name]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", name, n))
+		}
+	}
+	if len(parts) == 0 {
+		return "no features"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,89 @@
+// Command safetynetctl works on a SafetyNet GeoPackage without a window:
+// import OSM, GeoJSON and GeoPackage files, export GeoJSON, create the demo
+// community and list what a store holds.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `usage: safetynetctl COMMAND [flags]
+
+commands:
+  import FILE --db F [--layer L]   import an OSM (.osm, .osm.pbf), GeoJSON or GeoPackage file
+  export --db F --out DIR          write every layer as DIR/<layer>.geojson
+  demo --db F                      create the built-in demo community in F
+  info --db F                      list the layers of F with their feature counts
+`
+
+// errUsage marks a mistake in the command line (exit code 2).
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(os.Stderr, "safetynetctl: %v\n\n%s", err, usage)
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "safetynetctl: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%w: no command", errUsage)
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "import":
+		return cmdImport(ctx, args, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args, stdout)
+	case "demo":
+		return cmdDemo(ctx, args, stdout)
+	case "info":
+		return cmdInfo(ctx, args, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+}
+
+// parse parses flags that may come before or after the positional arguments
+// and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", errUsage, fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func needDB(cmd, db string) error {
+	if strings.TrimSpace(db) == "" {
+		return fmt.Errorf("%w: %s needs --db FILE", errUsage, cmd)
+	}
+	return nil
+}
