@@ -15,7 +15,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
 
-	"safetynet/data/internal/testenv"
+	"safetynet/data/testenv"
 	"safetynet/data/store"
 )
 

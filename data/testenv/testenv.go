@@ -1,5 +1,6 @@
-// Package testenv finds the shared test data and the reference tools that
-// tests compare against.
+// Package testenv is for tests only: it finds the shared test data beside
+// the repository (../shared/data) and the reference tools (GDAL, xmllint)
+// that tests and benchmarks compare against.
 package testenv
 
 import (
@@ -13,7 +14,7 @@ import (
 // Root returns the repository root.
 func Root() string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+	return filepath.Join(filepath.Dir(file), "..", "..")
 }
 
 // SharedData returns the path of a file under ../shared/data (beside the
