@@ -99,6 +99,11 @@ func (tx *Tx) finish() error {
 		}
 	}
 	clear(tx.triggers)
+	if tx.touched[Buildings] || tx.touched[Roads] || tx.touched[Landuse] || tx.touched[Water] {
+		if err := tx.clearDerivedTiles(); err != nil {
+			return fmt.Errorf("clear rendered tiles: %w", err)
+		}
+	}
 	for layer := range tx.touched {
 		t, err := tx.s.table(layer)
 		if err != nil || t.rtree == "" {
