@@ -15,8 +15,8 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
 
-	"safetynet/data/testenv"
 	"safetynet/data/store"
+	"safetynet/data/testenv"
 )
 
 var ctx = context.Background()
