@@ -1,6 +1,7 @@
 package osmimport
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -95,8 +96,8 @@ func (b *builder) emit(f store.Feature) {
 
 // build builds the features of the ways and relations and returns all
 // features: those of nodes, then of ways, then of relations, each in file
-// order.
-func (b *builder) build() []store.Feature {
+// order. It stops with ctx.Err() when ctx is done.
+func (b *builder) build(ctx context.Context) ([]store.Feature, error) {
 	if !b.sorted {
 		slices.SortStableFunc(b.coords, func(x, y nodeCoord) int {
 			switch {
@@ -109,13 +110,16 @@ func (b *builder) build() []store.Feature {
 		})
 	}
 	b.index = newCoordIndex(b.coords)
-	for _, w := range b.ways {
+	for i, w := range b.ways {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		b.addWay(w)
 	}
 	if len(b.rels) > 0 {
 		b.addRelations()
 	}
-	return b.features
+	return b.features, ctx.Err()
 }
 
 // coord returns the location of node id.
@@ -212,9 +216,17 @@ func (b *builder) addWay(w *osm.Way) {
 	}
 
 	id := "way/" + strconv.FormatInt(int64(w.ID), 10)
+	skipped := false
+	skip := func(reason string) {
+		if !skipped {
+			b.stats.SkippedWays++
+			skipped = true
+		}
+		b.stats.skip(reason)
+	}
 	closed := len(w.Nodes) >= 4 && w.Nodes[0].ID == w.Nodes[len(w.Nodes)-1].ID
 	if coast && !closed {
-		b.skipWay(id + " natural=coastline: an open coastline is not an area")
+		skip(id + " natural=coastline: an open coastline is not an area")
 	}
 	if layer == "" && !road && len(kinds) == 0 {
 		return
@@ -226,14 +238,14 @@ func (b *builder) addWay(w *osm.Way) {
 	if layer != "" || len(kinds) > 0 {
 		switch {
 		case missing > 0:
-			b.skipWay(fmt.Sprintf("%s %s: %d of %d nodes outside the file", id, what, missing, len(pts)))
+			skip(fmt.Sprintf("%s %s: %d of %d nodes outside the file", id, what, missing, len(pts)))
 		case !closed:
-			b.skipWay(fmt.Sprintf("%s %s: the way is not closed", id, what))
+			skip(fmt.Sprintf("%s %s: the way is not closed", id, what))
 		default:
 			if r, ok := cleanRing(pts, orb.CCW); ok {
 				area = orb.MultiPolygon{{r}}
 			} else {
-				b.skipWay(fmt.Sprintf("%s %s: the ring has no area", id, what))
+				skip(fmt.Sprintf("%s %s: the ring has no area", id, what))
 			}
 		}
 	}
@@ -245,8 +257,10 @@ func (b *builder) addWay(w *osm.Way) {
 	if road {
 		line := longestRun(pts, ok)
 		switch {
+		case len(line) < 2 && missing > 0:
+			skip(fmt.Sprintf("%s highway: %d of %d nodes outside the file", id, missing, len(pts)))
 		case len(line) < 2:
-			b.skipWay(fmt.Sprintf("%s highway: %d of %d nodes outside the file", id, missing, len(pts)))
+			skip(fmt.Sprintf("%s highway: fewer than 2 distinct points", id))
 		default:
 			if missing > 0 {
 				b.stats.Clipped++
@@ -270,11 +284,6 @@ func label(layer string, kinds []string) string {
 		return kinds[0]
 	}
 	return "highway"
-}
-
-func (b *builder) skipWay(reason string) {
-	b.stats.SkippedWays++
-	b.stats.skip(reason)
 }
 
 func (b *builder) skipRelation(reason string) {

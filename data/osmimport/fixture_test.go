@@ -76,11 +76,21 @@ func xmlOf(d tData) []byte {
 // pbfOf writes d as OSM PBF: a header block and one data block with dense
 // nodes, ways and relations, zlib-compressed or raw.
 func pbfOf(d tData, compress bool) []byte {
+	return pbfOfBlock(primitiveBlock(d), compress)
+}
+
+// pbfOfBlock writes a header block and the PrimitiveBlock block.
+func pbfOfBlock(block []byte, compress bool) []byte {
 	var out bytes.Buffer
 	header := pbField(nil, 4, []byte("OsmSchema-V0.6"))
 	header = pbField(header, 4, []byte("DenseNodes"))
 	writeBlock(&out, "OSMHeader", header, compress)
+	writeBlock(&out, "OSMData", block, compress)
+	return out.Bytes()
+}
 
+// primitiveBlock encodes d as one PrimitiveBlock.
+func primitiveBlock(d tData) []byte {
 	strs := []string{""}
 	index := map[string]int{"": 0}
 	sid := func(s string) uint64 {
@@ -163,8 +173,7 @@ func pbfOf(d tData, compress bool) []byte {
 	for _, g := range groups {
 		block = pbField(block, 2, g)
 	}
-	writeBlock(&out, "OSMData", block, compress)
-	return out.Bytes()
+	return block
 }
 
 func tagIDs(kv []string, sid func(string) uint64) (keys, vals []byte) {

@@ -3,6 +3,7 @@ package osmimport
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -53,4 +54,41 @@ func FuzzReadPBF(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkRead(t, "fuzz.osm.pbf", data)
 	})
+}
+
+// FuzzReadBlock fuzzes the contents of one uncompressed data block, which
+// osmpbf decodes on its own goroutines without checks: whatever checkBlock
+// lets through must decode without a panic.
+func FuzzReadBlock(f *testing.F) {
+	f.Add(primitiveBlock(multipolygonData))
+	f.Add(primitiveBlock(pointData))
+	f.Fuzz(func(t *testing.T, block []byte) {
+		checkRead(t, "fuzz.osm.pbf", pbfOfBlock(block, false))
+	})
+}
+
+// TestReadMutatedBlocks runs a few hundred random mutations of data blocks
+// through Read on every test run, the part of FuzzReadBlock that is cheap
+// enough to repeat: nothing checkBlock lets through may panic in osmpbf.
+func TestReadMutatedBlocks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: each Read allocates osmpbf's 32 MB block buffer")
+	}
+	seeds := [][]byte{primitiveBlock(multipolygonData), primitiveBlock(pointData)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 300; i++ {
+		b := bytes.Clone(seeds[i%len(seeds)])
+		for range 1 + rng.IntN(4) {
+			j := rng.IntN(len(b))
+			switch rng.IntN(3) {
+			case 0:
+				b[j] = byte(rng.UintN(256))
+			case 1:
+				b = append(b[:j], b[j+1:]...)
+			case 2:
+				b = append(b[:j], append([]byte{byte(rng.UintN(256))}, b[j:]...)...)
+			}
+		}
+		checkRead(t, "mutated.osm.pbf", pbfOfBlock(b, i%3 == 0))
+	}
 }

@@ -33,6 +33,11 @@ var ErrFormat = errors.New("osmimport: not an OpenStreetMap .osm or .osm.pbf fil
 // end: it is truncated or damaged.
 var ErrCorrupt = errors.New("osmimport: the file is truncated or damaged; download or export it again")
 
+// ErrUnsupported is returned, wrapped, for an OSM PBF file that uses a
+// feature the importer does not read (lz4 or zstd blocks, non-dense nodes,
+// locations on ways); the message says how to convert the file.
+var ErrUnsupported = errors.New("osmimport: the file uses a PBF feature that is not supported")
+
 // maxSkipped is how many skip reasons Stats.Skipped keeps.
 const maxSkipped = 20
 
@@ -74,7 +79,10 @@ func (s *Stats) skip(reason string) {
 // *os.File or has a Size method, else -1.
 //
 // Errors wrap ErrFormat for input that is not OSM, ErrCorrupt for a file
-// that cannot be decoded to its end, and ctx.Err() when ctx is done.
+// that cannot be decoded to its end, ErrUnsupported for a PBF file that
+// needs converting first, and ctx.Err() when ctx is done.
+//
+// Read keeps no state between calls: calls may run concurrently.
 func Read(ctx context.Context, r io.Reader, name string, progress func(done, total int64)) ([]store.Feature, Stats, error) {
 	total := sizeOf(r)
 	cr := &countingReader{r: r}
@@ -115,8 +123,11 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 		}
 	}
 	if err := sc.Err(); err != nil {
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			return nil, b.stats, fmt.Errorf("import %s: %w", name, ctx.Err())
+		case errors.Is(err, ErrUnsupported):
+			return nil, b.stats, fmt.Errorf("import %s: %w", name, err)
 		}
 		return nil, b.stats, fmt.Errorf("import %s: %w: %w", name, ErrCorrupt, err)
 	}
@@ -127,12 +138,16 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 		progress(cr.n.Load(), total)
 	}
 
-	features := b.build()
+	features, err := b.build(ctx)
+	if err != nil {
+		return nil, b.stats, fmt.Errorf("import %s: %w", name, err)
+	}
 	return features, b.stats, nil
 }
 
 // Import reads the OSM file at path and writes its features into s in one
-// transaction: on any error nothing is written. progress is as for Read.
+// transaction: on any error nothing is written. progress is as for Read
+// and reports the reading, which comes before the writing.
 func Import(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (Stats, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -3,6 +3,7 @@ package osmimport
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -405,7 +406,7 @@ func TestPointsAndClippedWays(t *testing.T) {
 
 			c := one("node/20").(*store.Camera)
 			lon, lat := at(0, 0)
-			if c.Heading != 45 || c.HFOV != 60 || c.MountHeight != 4 || !c.PTZ || c.Estimated ||
+			if c.Heading != 45 || c.Tilt != 60 || c.HFOV != 90 || c.MountHeight != 4 || !c.PTZ || c.Estimated ||
 				c.Name != "閘口" || c.Status != store.CameraOnline || !near(c.Geom, orb.Point{lon, lat}) {
 				t.Errorf("tagged camera: %+v", c)
 			}
@@ -577,17 +578,51 @@ func TestReadBadInput(t *testing.T) {
 		{"header-only.osm.pbf", func(*testing.T) []byte { return good[:40] }, ErrCorrupt},
 		{"negative-size.osm.pbf", func(*testing.T) []byte {
 			// The data block's BlobHeader says its Blob is -1 bytes long.
-			b := bytes.Clone(good)
-			hl := int(b[0])<<24 | int(b[1])<<16 | int(b[2])<<8 | int(b[3])
-			_, bl, err := parseBlobHeader(b[4 : 4+hl])
-			if err != nil {
-				t.Fatal(err)
-			}
-			next := 4 + hl + bl
+			b := bytes.Clone(good[:headerEnd(good)])
 			h2 := pbField(nil, 1, []byte("OSMData"))
 			h2 = pbVarint(h2, 3, uint64(0xffffffffffffffff))
-			out := append(b[:next:next], byte(0), byte(0), byte(0), byte(len(h2)))
-			return append(append(out, h2...), make([]byte, 100)...)
+			b = binary.BigEndian.AppendUint32(b, uint32(len(h2)))
+			return append(append(b, h2...), make([]byte, 100)...)
+		}, ErrCorrupt},
+		{"lz4.osm.pbf", func(*testing.T) []byte {
+			b := bytes.Clone(good[:headerEnd(good)])
+			blob := pbVarint(nil, 2, 10)
+			blob = pbField(blob, 6, []byte("0123456789"))
+			return appendBlock(b, "OSMData", blob)
+		}, ErrUnsupported},
+		{"non-dense.osm.pbf", func(*testing.T) []byte {
+			node := pbVarint(nil, 1, 2) // Node{id: 1}
+			block := pbField(nil, 1, pbField(nil, 1, nil))
+			block = pbField(block, 2, pbField(nil, 1, node))
+			return pbfOfBlock(block, true)
+		}, ErrUnsupported},
+		{"future.osm.pbf", func(*testing.T) []byte {
+			var out bytes.Buffer
+			writeBlock(&out, "OSMHeader", pbField(nil, 4, []byte("Teleportation")), true)
+			return out.Bytes()
+		}, ErrUnsupported},
+		{"bad-string-index.osm.pbf", func(*testing.T) []byte {
+			// A way whose tag key is string 5 of a table of 2.
+			way := pbVarint(nil, 1, 7)
+			way = pbField(way, 2, []byte{5})
+			way = pbField(way, 3, []byte{1})
+			block := pbField(nil, 1, pbField(pbField(nil, 1, nil), 1, []byte("highway")))
+			block = pbField(block, 2, pbField(nil, 3, way))
+			return pbfOfBlock(block, false)
+		}, ErrCorrupt},
+		{"short-lons.osm.pbf", func(*testing.T) []byte {
+			// A way with 3 node refs and 4 longitudes.
+			way := pbVarint(nil, 1, 7)
+			way = pbField(way, 8, []byte{2, 2, 2})
+			way = pbField(way, 10, []byte{2, 2, 2, 2})
+			block := pbField(nil, 1, pbField(nil, 1, nil))
+			block = pbField(block, 2, pbField(nil, 3, way))
+			return pbfOfBlock(block, false)
+		}, ErrCorrupt},
+		{"half-bbox.osm.pbf", func(*testing.T) []byte {
+			var out bytes.Buffer
+			writeBlock(&out, "OSMHeader", pbField(nil, 1, pbVarint(nil, 1, 2)), true)
+			return out.Bytes()
 		}, ErrCorrupt},
 		{"helsinki-60%.osm.pbf", func(t *testing.T) []byte {
 			b, err := os.ReadFile(filepath.Join(osmDir, "helsinki-centre.osm.pbf"))
@@ -619,6 +654,24 @@ func TestReadBadInput(t *testing.T) {
 			t.Log(err)
 		})
 	}
+}
+
+// headerEnd returns the length of the first block of a PBF file.
+func headerEnd(b []byte) int {
+	hl := int(binary.BigEndian.Uint32(b))
+	_, bl, err := parseBlobHeader(b[4 : 4+hl])
+	if err != nil {
+		panic(err)
+	}
+	return 4 + hl + bl
+}
+
+// appendBlock appends a block of type typ with the given Blob message.
+func appendBlock(b []byte, typ string, blob []byte) []byte {
+	hdr := pbField(nil, 1, []byte(typ))
+	hdr = pbVarint(hdr, 3, uint64(len(blob)))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(hdr)))
+	return append(append(b, hdr...), blob...)
 }
 
 func TestReadCancelled(t *testing.T) {

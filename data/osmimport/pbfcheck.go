@@ -113,6 +113,34 @@ func countStrings(b []byte) (int, error) {
 	return n, nil
 }
 
+// checkHeader checks that a HeaderBlock requires only features osmpbf
+// reads.
+func checkHeader(b []byte) error {
+	p := pbuf{b: b}
+	for p.more() {
+		f, wt, err := p.key()
+		if err != nil {
+			return err
+		}
+		if f != 4 || wt != 2 {
+			if err := p.skip(wt); err != nil {
+				return err
+			}
+			continue
+		}
+		s, err := p.bytes()
+		if err != nil {
+			return err
+		}
+		switch feature := string(s); feature {
+		case "OsmSchema-V0.6", "DenseNodes", "HistoricalInformation":
+		default:
+			return fmt.Errorf("%w: %q; convert the file with: osmium cat -o out.osm.pbf in.osm.pbf", ErrUnsupported, feature)
+		}
+	}
+	return nil
+}
+
 func checkGroup(b []byte, strs int) error {
 	p := pbuf{b: b}
 	for p.more() {
@@ -122,7 +150,7 @@ func checkGroup(b []byte, strs int) error {
 		}
 		switch f {
 		case 1:
-			return errors.New("osm pbf: non-dense nodes are not supported; convert the file with: osmium cat -o out.osm.pbf in.osm.pbf")
+			return fmt.Errorf("%w: non-dense nodes; convert the file with: osmium cat -o out.osm.pbf in.osm.pbf", ErrUnsupported)
 		case 2, 3, 4:
 			if wt != 2 {
 				return errWire

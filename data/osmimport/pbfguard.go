@@ -78,9 +78,12 @@ func (g *pbfGuard) next() error {
 		return err
 	}
 	if typ == "OSMData" {
-		if err := checkBlock(data); err != nil {
-			return err
-		}
+		err = checkBlock(data)
+	} else {
+		err = checkHeader(data)
+	}
+	if err != nil {
+		return err
 	}
 
 	// The block again: BlobHeader{type, datasize}, Blob{raw}.
@@ -174,8 +177,8 @@ func (g *pbfGuard) inflate(b []byte) ([]byte, error) {
 		case f == 3 && wt == 2:
 			zdata, err = p.bytes()
 		case f >= 4 && f <= 7:
-			return nil, fmt.Errorf("osm pbf: %s-compressed blocks are not supported; convert the file with: osmium cat -o out.osm.pbf in.osm.pbf",
-				map[int]string{4: "lzma", 5: "bzip2", 6: "lz4", 7: "zstd"}[f])
+			return nil, fmt.Errorf("%w: %s-compressed blocks; convert the file with: osmium cat -o out.osm.pbf in.osm.pbf",
+				ErrUnsupported, map[int]string{4: "lzma", 5: "bzip2", 6: "lz4", 7: "zstd"}[f])
 		default:
 			err = p.skip(wt)
 		}

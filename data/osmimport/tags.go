@@ -128,11 +128,11 @@ func camera(t osm.Tags) *store.Camera {
 	if okHeading {
 		c.Heading = h
 	}
-	a, okAngle := parseNumber(t.Find("camera:angle"))
-	if okAngle && a > 0 && a <= 360 {
-		c.HFOV = a
-	} else {
-		okAngle = false
+	// camera:angle is the camera's angle below the horizontal (OSM wiki,
+	// Key:camera:angle), our tilt. OSM has no tag for the field of view,
+	// so every imported camera keeps the default of a 2.8 mm lens.
+	if a, ok := parseNumber(t.Find("camera:angle")); ok && a >= 0 && a <= 90 {
+		c.Tilt = a
 	}
 	if mh, ok := parseHeight(t.Find("height")); ok && mh > 0 {
 		c.MountHeight = mh
@@ -141,7 +141,7 @@ func camera(t osm.Tags) *store.Camera {
 	case "dome", "ptz", "panning":
 		c.PTZ = true
 	}
-	c.Estimated = !okHeading || !okAngle
+	c.Estimated = !okHeading
 	return c
 }
 

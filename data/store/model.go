@@ -134,8 +134,8 @@ type Camera struct {
 	// Watches lists the codes of the key areas the camera is meant to
 	// watch, separated by commas.
 	Watches string `gpkg:"watches,omitempty"`
-	// Estimated is true when the heading, field of view or height were not
-	// known and defaults were assumed (as for OSM cameras without tags).
+	// Estimated is true when the heading was not known and a default was
+	// assumed, as for OSM cameras without camera:direction.
 	Estimated   bool   `gpkg:"estimated"`
 	StreamURL   string `gpkg:"stream_url,omitempty"`
 	SnapshotURL string `gpkg:"snapshot_url,omitempty"`
