@@ -10,12 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
+
+	"safetynet/data/testenv"
 )
 
 // bin is the safetynetctl binary the tests run, built once by TestMain, so
@@ -61,33 +62,9 @@ func mustCtl(t testing.TB, args ...string) string {
 	return out
 }
 
-// root is the repository root; shared test data lives beside it.
-func root() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..")
-}
+func sharedData(t testing.TB, rel string) string { return testenv.SharedData(t, rel) }
 
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join(root(), "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test data %s is not here (%v)", rel, err)
-	}
-	return p
-}
-
-func tool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed; .ci/run should have installed it", name)
-	}
-	t.Skipf("%s is not installed (apt-get install gdal-bin)", name)
-	return ""
-}
+func tool(t testing.TB, name string) string { return testenv.Tool(t, name) }
 
 func run1(t testing.TB, name string, args ...string) string {
 	t.Helper()
@@ -347,7 +324,7 @@ func TestBadInput(t *testing.T) {
 		{"GeoJSON unclosed ring", write("key_areas.geojson", `{"type":"FeatureCollection","features":[{"type":"Feature","id":"ka","properties":{"kind":"gate"},"geometry":{"type":"Polygon","coordinates":[[[121.6,31.2],[121.61,31.2],[121.61,31.21],[121.6,31.21]]]}}]}`), []string{"key_areas.geojson", "feature 0"}},
 		{"empty file", write("empty.osm", ""), []string{"empty.osm", "empty"}},
 	}
-	if pbf := filepath.Join(root(), "..", "shared", "data", "osm", "helsinki-centre.osm.pbf"); fileExists(pbf) {
+	if pbf := filepath.Join(testenv.Root(), "..", "shared", "data", "osm", "helsinki-centre.osm.pbf"); fileExists(pbf) {
 		b, _ := os.ReadFile(pbf)
 		cases = append(cases, struct {
 			name, file string
