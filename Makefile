@@ -7,6 +7,8 @@ DEMO_DB   ?= $(BIN)/demo.gpkg
 export XDG_CONFIG_HOME ?= $(CURDIR)/$(BIN)/xdg/config
 export XDG_CACHE_HOME  ?= $(CURDIR)/$(BIN)/xdg/cache
 
+FYNE      ?= $(shell go env GOPATH)/bin/fyne
+
 .PHONY: run test bench build package fuzz vet clean
 
 run: build
@@ -16,6 +18,13 @@ build:
 	@.ci/deps app
 	$(GO) build -o $(BIN)/safetynet ./cmd/safetynet
 	$(GO) build -o $(BIN)/safetynetctl ./cmd/safetynetctl
+
+# A desktop package (bin/SafetyNet.tar.xz) that installs the binary, a
+# .desktop entry and the icon: tar xf it, then `make user-install` inside.
+package: build
+	@test -x $(FYNE) || $(GO) install fyne.io/tools/cmd/fyne@v1.7.4
+	$(FYNE) package --os linux --exe $(BIN)/safetynet --release
+	mv SafetyNet.tar.xz $(BIN)/
 
 vet:
 	gofmt -l . | tee /dev/stderr | (! read)
