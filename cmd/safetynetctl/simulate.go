@@ -1,0 +1,445 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"safetynet/data/store"
+	"safetynet/feeds/client"
+	"safetynet/feeds/event"
+)
+
+// walkingSpeed is a patrol's pace, metres per second.
+const walkingSpeed = 1.4
+
+// cmdSimulate plays a realistic stream of events for the community in a
+// store: patrols walking their routes and reporting positions and
+// checkpoints, occasional alarms from cameras, gates and smoke detectors,
+// a camera going offline and back.
+func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	db := fs.String("db", "", "the community's GeoPackage (patrol_routes, checkpoints, cameras, access_points, ...)")
+	hf := newHubFlags(fs)
+	duration := fs.Duration("duration", time.Minute, "how long to play")
+	rate := fs.Float64("rate", 5, "events per second")
+	speed := fs.Float64("speed", 5, "how many times faster than walking pace the patrols move")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed plays the same story")
+	drill := fs.Bool("drill", false, "mark every event as an exercise")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: simulate takes no arguments, got %q", errUsage, pos[0])
+	}
+	if err := needDB("simulate", *db); err != nil {
+		return err
+	}
+	opt, err := hf.options("simulate")
+	if err != nil {
+		return err
+	}
+	switch {
+	case *duration <= 0:
+		return fmt.Errorf("%w: --duration must be positive", errUsage)
+	case !(*rate > 0 && *rate <= 10000):
+		return fmt.Errorf("%w: --rate must be above 0 and at most 10000 events per second", errUsage)
+	case !(*speed > 0 && *speed <= 1000):
+		return fmt.Errorf("%w: --speed must be above 0 and at most 1000", errUsage)
+	}
+	s, err := openExisting(*db)
+	if err != nil {
+		return err
+	}
+	sim, err := newSimulation(ctx, s, *seed, *speed, *drill)
+	s.Close()
+	if err != nil {
+		return fmt.Errorf("simulate %s: %w", *db, err)
+	}
+
+	var mu sync.Mutex
+	var acked, refused int
+	var firstErr string
+	opt.MinBackoff, opt.MaxBackoff = 100*time.Millisecond, 2*time.Second
+	pub := client.NewPublisher(opt, 1024, func(_ []byte, a client.Ack) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err := a.Err(); err != nil {
+			refused++
+			if firstErr == "" {
+				firstErr = err.Error()
+			}
+			return
+		}
+		acked++
+	})
+	runCtx, stopPub := context.WithCancel(ctx)
+	defer stopPub()
+	runErr := make(chan error, 1)
+	go func() { runErr <- pub.Run(runCtx) }()
+
+	start := time.Now()
+	sim.start(start, *duration)
+	tick := time.NewTicker(time.Duration(float64(time.Second) / *rate))
+	defer tick.Stop()
+	end := time.NewTimer(*duration)
+	defer end.Stop()
+	sent := 0
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-runErr:
+			return fmt.Errorf("simulate: %w", err)
+		case <-end.C:
+			break loop
+		case now := <-tick.C:
+			data, err := event.Encode(sim.next(now))
+			if err != nil {
+				return fmt.Errorf("simulate: %w", err)
+			}
+			if err := pub.Publish(ctx, data); err != nil {
+				break loop
+			}
+			sent++
+		}
+	}
+	// Wait for the acknowledgements of what was sent.
+	wait := time.NewTimer(30 * time.Second)
+	defer wait.Stop()
+	for pub.Pending() > 0 {
+		select {
+		case err := <-runErr:
+			return fmt.Errorf("simulate: %w", err)
+		case <-wait.C:
+			return fmt.Errorf("simulate: %d of %d events not acknowledged by %s after 30 s", pub.Pending(), sent, opt.URL)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	stopPub()
+	mu.Lock()
+	defer mu.Unlock()
+	fmt.Fprintf(stdout, "sent %d events in %.1fs to %s: %s; %d acknowledged, %d refused\n",
+		sent, time.Since(start).Seconds(), opt.URL, sim.summary(), acked, refused)
+	if refused > 0 {
+		return fmt.Errorf("simulate: the hub refused %d events, the first: %s", refused, firstErr)
+	}
+	return nil
+}
+
+// patrol is a team walking its route.
+type patrol struct {
+	route  store.PatrolRoute
+	length float64   // metres
+	closed bool      // a loop; otherwise walked back and forth
+	checks []float64 // distances of its checkpoints along the route
+	codes  []string
+	names  []string
+	along  float64 // metres walked so far
+	round  int
+	seq    int
+}
+
+// simulation makes the events: one owner, not safe for concurrent use.
+type simulation struct {
+	rng       *rand.Rand
+	speed     float64
+	status    event.Status
+	prefix    string
+	patrols   []*patrol
+	cameras   []store.Camera
+	access    []store.AccessPoint
+	equipment []store.Equipment
+	smoke     []orb.Point // where smoke detectors fire: e-bike sheds, else buildings
+	queue     []event.Event
+	last      time.Time
+	offlineAt time.Time
+	onlineAt  time.Time
+	offline   *store.Camera
+	n         int
+	counts    map[string]int // events returned by next, by type
+	turn      int            // the patrol whose position comes next
+}
+
+func newSimulation(ctx context.Context, s *store.Store, seed uint64, speed float64, drill bool) (*simulation, error) {
+	routes, err := s.PatrolRoutes(ctx, store.World)
+	if err != nil {
+		return nil, err
+	}
+	if len(routes) == 0 {
+		return nil, errors.New("no patrol routes: create the demo community (safetynetctl demo --db F) or import some")
+	}
+	checks, err := s.Checkpoints(ctx, store.World)
+	if err != nil {
+		return nil, err
+	}
+	sim := &simulation{rng: rand.New(rand.NewPCG(seed, seed^0x5afe)), speed: speed, status: event.Actual, counts: map[string]int{}}
+	if drill {
+		sim.status = event.Exercise
+	}
+	if sim.cameras, err = s.Cameras(ctx, store.World); err != nil {
+		return nil, err
+	}
+	if sim.access, err = s.AccessPoints(ctx, store.World); err != nil {
+		return nil, err
+	}
+	if sim.equipment, err = s.FireEquipment(ctx, store.World); err != nil {
+		return nil, err
+	}
+	hazards, err := s.Hazards(ctx, store.World)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hazards {
+		if h.Category == "ebike_charging" && h.Geom != nil {
+			sim.smoke = append(sim.smoke, h.Geom.Bound().Center())
+		}
+	}
+	if len(sim.smoke) == 0 {
+		bs, err := s.Buildings(ctx, store.World)
+		if err != nil {
+			return nil, err
+		}
+		for i, b := range bs {
+			if i%10 == 0 && b.Geom != nil {
+				sim.smoke = append(sim.smoke, b.Geom.Bound().Center())
+			}
+		}
+	}
+	for _, r := range routes {
+		if len(r.Geom) < 2 {
+			continue
+		}
+		p := &patrol{route: r, length: geo.Length(r.Geom), closed: r.Geom[0] == r.Geom[len(r.Geom)-1]}
+		if p.length < 1 {
+			continue
+		}
+		var cps []store.Checkpoint
+		for _, c := range checks {
+			if c.RouteCode == r.Code {
+				cps = append(cps, c)
+			}
+		}
+		sort.Slice(cps, func(i, j int) bool { return cps[i].Seq < cps[j].Seq })
+		for _, c := range cps {
+			p.checks = append(p.checks, alongLine(r.Geom, c.Geom))
+			p.codes = append(p.codes, c.Code)
+			p.names = append(p.names, c.Label("en"))
+		}
+		p.along = sim.rng.Float64() * p.length
+		sim.patrols = append(sim.patrols, p)
+	}
+	if len(sim.patrols) == 0 {
+		return nil, errors.New("the patrol routes have no length")
+	}
+	return sim, nil
+}
+
+// alongLine returns how far along ls (metres) the point of ls nearest to p
+// lies.
+func alongLine(ls orb.LineString, p orb.Point) float64 {
+	best, bestD, walked := 0.0, math.Inf(1), 0.0
+	for i := 1; i < len(ls); i++ {
+		a, b := ls[i-1], ls[i]
+		seg := geo.Distance(a, b)
+		// Project in degrees scaled by latitude: fine over a few hundred metres.
+		k := math.Cos(a[1] * math.Pi / 180)
+		ax, ay, bx, by, px, py := a[0]*k, a[1], b[0]*k, b[1], p[0]*k, p[1]
+		t := 0.0
+		if d2 := (bx-ax)*(bx-ax) + (by-ay)*(by-ay); d2 > 0 {
+			t = math.Max(0, math.Min(1, ((px-ax)*(bx-ax)+(py-ay)*(by-ay))/d2))
+		}
+		q := orb.Point{a[0] + t*(b[0]-a[0]), a[1] + t*(b[1]-a[1])}
+		if d := geo.Distance(q, p); d < bestD {
+			best, bestD = walked+t*seg, d
+		}
+		walked += seg
+	}
+	return best
+}
+
+func (sim *simulation) start(t time.Time, d time.Duration) {
+	sim.last = t
+	sim.prefix = fmt.Sprintf("sim-%x", t.UnixNano())
+	if len(sim.cameras) > 0 {
+		c := sim.cameras[sim.rng.IntN(len(sim.cameras))]
+		sim.offline = &c
+		sim.offlineAt = t.Add(d / 3)
+		sim.onlineAt = t.Add(d * 3 / 4)
+	}
+}
+
+func (sim *simulation) id() string {
+	sim.n++
+	return fmt.Sprintf("%s-%d", sim.prefix, sim.n)
+}
+
+func (sim *simulation) base(now time.Time, typ string, sev event.Severity, g orb.Geometry, source, title string) event.Event {
+	return event.Event{ID: sim.id(), Type: typ, Severity: sev, Status: sim.status, Time: now, Geometry: g,
+		Source: source, Title: title, Properties: map[string]any{"simulated": true}}
+}
+
+// next returns the event to send at now: something queued (a checkpoint
+// passed, the camera going offline), now and then an alarm, otherwise the
+// next patrol's position.
+func (sim *simulation) next(now time.Time) event.Event {
+	e := sim.pick(now)
+	sim.counts[e.Type]++
+	return e
+}
+
+func (sim *simulation) pick(now time.Time) event.Event {
+	walked := now.Sub(sim.last).Seconds() * walkingSpeed * sim.speed
+	sim.last = now
+	for _, p := range sim.patrols {
+		sim.walk(now, p, walked)
+	}
+	if sim.offline != nil && !sim.offlineAt.IsZero() && !now.Before(sim.offlineAt) {
+		c := sim.offline
+		e := sim.base(now, "camera.offline", event.Moderate, c.Geom, "camera:"+c.Code, "Camera offline: "+c.Label("en"))
+		e.Subject = "camera:" + c.Code
+		e.Description = "No video from " + c.Code + " since " + now.Format("15:04:05")
+		sim.offlineAt = time.Time{}
+		sim.queue = append(sim.queue, e)
+	}
+	if sim.offline != nil && sim.offlineAt.IsZero() && !sim.onlineAt.IsZero() && !now.Before(sim.onlineAt) {
+		c := sim.offline
+		e := sim.base(now, "camera.online", event.Minor, c.Geom, "camera:"+c.Code, "Camera back online: "+c.Label("en"))
+		e.Subject = "camera:" + c.Code
+		e.Expires = now.Add(10 * time.Minute)
+		sim.onlineAt = time.Time{}
+		sim.queue = append(sim.queue, e)
+	}
+	if len(sim.queue) > 0 {
+		e := sim.queue[0]
+		sim.queue = sim.queue[1:]
+		return e
+	}
+	if sim.rng.Float64() < 0.04 {
+		if e, ok := sim.alarm(now); ok {
+			return e
+		}
+	}
+	p := sim.patrols[sim.turn%len(sim.patrols)]
+	sim.turn++
+	return sim.position(now, p)
+}
+
+// walk moves p and queues the checkpoints it passes.
+func (sim *simulation) walk(now time.Time, p *patrol, d float64) {
+	from := p.along
+	p.along += d
+	for i, c := range p.checks {
+		// Positions are counted over the doubled route for open routes.
+		cycle := p.length
+		if !p.closed {
+			cycle = 2 * p.length
+		}
+		for k := math.Floor(from / cycle); k*cycle <= p.along; k++ {
+			at := k*cycle + c
+			if at > from && at <= p.along {
+				e := sim.base(now, "patrol.checkpoint", event.Minor, sim.pointAt(p, at), "patrol:"+p.route.Code, fmt.Sprintf("%s passed %s", teamName(p), p.names[i]))
+				e.Expires = now.Add(time.Hour)
+				e.Properties["route"], e.Properties["checkpoint"], e.Properties["order"] = p.route.Code, p.codes[i], i+1
+				sim.queue = append(sim.queue, e)
+			}
+		}
+	}
+	if int(p.along/p.length) > p.round {
+		p.round = int(p.along / p.length)
+	}
+}
+
+func teamName(p *patrol) string {
+	if p.route.Team != "" {
+		return p.route.Team
+	}
+	return p.route.Code
+}
+
+// pointAt is where a patrol is after walking d metres.
+func (sim *simulation) pointAt(p *patrol, d float64) orb.Point {
+	d = math.Mod(d, 2*p.length)
+	if p.closed {
+		d = math.Mod(d, p.length)
+	} else if d > p.length {
+		d = 2*p.length - d
+	}
+	pt, _ := geo.PointAtDistanceAlongLine(p.route.Geom, d)
+	return pt
+}
+
+func (sim *simulation) position(now time.Time, p *patrol) event.Event {
+	pt := sim.pointAt(p, p.along)
+	ahead := sim.pointAt(p, p.along+5)
+	p.seq++
+	e := sim.base(now, "patrol.position", event.Minor, pt, "patrol:"+p.route.Code, teamName(p))
+	e.Subject = "patrol:" + p.route.Code
+	e.Stale = now.Add(time.Minute)
+	e.Expires = now.Add(5 * time.Minute)
+	e.Properties["route"], e.Properties["round"] = p.route.Code, p.round+1
+	e.Properties["speed_mps"] = math.Round(walkingSpeed*sim.speed*10) / 10
+	e.Properties["heading_deg"] = math.Round(geo.Bearing(pt, ahead))
+	return e
+}
+
+// alarm makes one alarm from a camera, a gate, a smoke detector or a piece
+// of equipment.
+func (sim *simulation) alarm(now time.Time) (event.Event, bool) {
+	var e event.Event
+	switch k := sim.rng.IntN(10); {
+	case k < 3 && len(sim.cameras) > 0:
+		c := sim.cameras[sim.rng.IntN(len(sim.cameras))]
+		e = sim.base(now, "intrusion.perimeter", event.Severe, c.Geom, "camera:"+c.Code, "Intrusion seen by "+c.Label("en"))
+		e.Properties["camera"] = c.Code
+		e.Description = "Video analytics: a person crossing the line in the view of " + c.Code
+	case k < 6 && len(sim.access) > 0:
+		a := sim.access[sim.rng.IntN(len(sim.access))]
+		typ, sev, what := "access.tailgating", event.Moderate, "Tailgating at "
+		if sim.rng.IntN(2) == 0 {
+			typ, sev, what = "access.forced_door", event.Severe, "Door forced at "
+		}
+		e = sim.base(now, typ, sev, a.Geom, "gate:"+a.Code, what+a.Label("en"))
+		e.Properties["gate"] = a.Code
+	case k < 8 && len(sim.smoke) > 0:
+		p := sim.smoke[sim.rng.IntN(len(sim.smoke))]
+		code := fmt.Sprintf("SD-%02d", sim.rng.IntN(40)+1)
+		e = sim.base(now, "fire.smoke", event.Severe, p, "sensor:"+code, "Smoke detector "+code)
+		e.Description = "Smoke detected; send the nearest patrol with an extinguisher"
+		e.Properties["sensor"] = code
+	case len(sim.equipment) > 0:
+		q := sim.equipment[sim.rng.IntN(len(sim.equipment))]
+		e = sim.base(now, "equipment.fault", event.Minor, q.Geom, "equipment:"+q.Code, "Fault: "+strings.ReplaceAll(q.Kind, "_", " ")+" "+q.Code)
+		e.Properties["equipment"] = q.Code
+	default:
+		return e, false
+	}
+	e.Expires = now.Add(30 * time.Minute)
+	return e, true
+}
+
+func (sim *simulation) summary() string {
+	keys := make([]string, 0, len(sim.counts))
+	for k := range sim.counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d %s", sim.counts[k], k))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,382 @@
+// Package client is how SafetyNet's apps talk to the alert hub: Subscriber
+// follows the hub's stream and delivers each event once, in sequence
+// order, reconnecting with exponential backoff and jitter and resuming
+// after the last event its caller stored; Publisher publishes events over
+// a websocket, keeping each until the hub acknowledges it and resending
+// unacknowledged ones after a reconnect; Post publishes one event over
+// HTTP.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"safetynet/feeds/event"
+)
+
+// State is a connection's state, as reported to Options.OnState.
+type State string
+
+// States.
+const (
+	Connecting   State = "connecting"
+	Connected    State = "connected"
+	Disconnected State = "disconnected" // waiting to reconnect
+	Stopped      State = "stopped"      // Run has returned
+)
+
+// ErrUnauthorized is returned when the hub refuses the token (401 or 403,
+// or a revoked token closing the connection): retrying will not help.
+var ErrUnauthorized = errors.New("client: token refused by the hub")
+
+// Options configure a Subscriber or Publisher.
+type Options struct {
+	// URL is the hub's base URL: http://host:port or https://host:port.
+	URL string
+	// Token is the bearer token; it is sent only in the Authorization
+	// header and never logged or put in an error.
+	Token string
+	// MinBackoff and MaxBackoff bound the wait between reconnects
+	// (defaults 200 ms and 30 s); each wait is a random time between half
+	// and all of min(MaxBackoff, MinBackoff * 2^attempt).
+	MinBackoff, MaxBackoff time.Duration
+	// ReadTimeout is how long a connection may be silent before it is
+	// taken for dead (default 75 s; the hub pings every 20 s).
+	ReadTimeout time.Duration
+	// OnState, when set, is called on every change of connection state,
+	// with the error that caused a disconnect. It must not block.
+	OnState func(State, error)
+	// TLS configures https and wss connections (nil: system roots).
+	TLS *tls.Config
+	// HTTPClient is used by Post (default: one with a 30 s timeout).
+	HTTPClient *http.Client
+}
+
+func (o *Options) defaults() {
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = 200 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = o.MinBackoff
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 75 * time.Second
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: o.TLS, MaxIdleConnsPerHost: 16}}
+	}
+}
+
+// Backoff returns the wait before reconnect attempt n (0 for the first
+// retry): a random duration in [d/2, d] with d = min(max, min*2^n).
+func Backoff(n int, min, max time.Duration) time.Duration {
+	d := min
+	for i := 0; i < n && d < max; i++ {
+		d *= 2
+	}
+	if d > max {
+		d = max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (o *Options) wsURL(path string, q url.Values) (string, error) {
+	u, err := url.Parse(o.URL)
+	if err != nil {
+		return "", fmt.Errorf("client: hub URL %q: %w", o.URL, err)
+	}
+	switch u.Scheme {
+	case "http", "ws":
+		u.Scheme = "ws"
+	case "https", "wss":
+		u.Scheme = "wss"
+	default:
+		return "", fmt.Errorf("client: hub URL %q: use http:// or https://", o.URL)
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func (o *Options) header() http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+o.Token)
+	return h
+}
+
+func (o *Options) dial(ctx context.Context, path string, q url.Values) (*websocket.Conn, error) {
+	u, err := o.wsURL(path, q)
+	if err != nil {
+		return nil, err
+	}
+	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second, TLSClientConfig: o.TLS, ReadBufferSize: 64 << 10, WriteBufferSize: 64 << 10}
+	ws, resp, err := d.DialContext(ctx, u, o.header())
+	if err != nil {
+		if resp != nil {
+			defer resp.Body.Close()
+			msg := hubError(resp)
+			if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+				return nil, fmt.Errorf("%w: %s %s: %s", ErrUnauthorized, path, resp.Status, msg)
+			}
+			return nil, fmt.Errorf("client: %s: %s: %s", path, resp.Status, msg)
+		}
+		return nil, fmt.Errorf("client: %s: %w", path, err)
+	}
+	return ws, nil
+}
+
+// hubError reads the hub's {"error": ...} answer.
+func hubError(resp *http.Response) string {
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	var e struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(b, &e) == nil && e.Error != "" {
+		return e.Error
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Subscriber follows the hub's stream. Create it with NewSubscriber and
+// call Run once. Last and State are safe for concurrent use.
+type Subscriber struct {
+	opt   Options
+	mu    sync.Mutex
+	last  int64
+	state State
+}
+
+// NewSubscriber returns a Subscriber that resumes after sequence number
+// since: the last one its caller has stored (0 for everything).
+func NewSubscriber(opt Options, since int64) *Subscriber {
+	opt.defaults()
+	return &Subscriber{opt: opt, last: since, state: Stopped}
+}
+
+// Last returns the sequence number of the last event delivered and
+// accepted.
+func (s *Subscriber) Last() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.last
+}
+
+// State returns the connection state.
+func (s *Subscriber) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.state
+}
+
+func (s *Subscriber) set(st State, err error) {
+	s.mu.Lock()
+	s.state = st
+	s.mu.Unlock()
+	if s.opt.OnState != nil {
+		s.opt.OnState(st, err)
+	}
+}
+
+// Run follows the stream until ctx ends, delivering each message to
+// handle once, in sequence order. When handle returns nil the message
+// counts as stored: a reconnect resumes after it. When handle returns an
+// error Run stops and returns it. Run returns ErrUnauthorized (wrapped)
+// when the hub refuses the token, and ctx's error when ctx ends.
+func (s *Subscriber) Run(ctx context.Context, handle func(event.Message) error) error {
+	return s.RunRaw(ctx, func(seq int64, raw []byte) error {
+		var m event.Message
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return fmt.Errorf("client: stream message %d: %w", seq, err)
+		}
+		return handle(m)
+	})
+}
+
+// RunRaw is Run without decoding: handle gets each stream message's
+// sequence number and its JSON (valid only during the call).
+func (s *Subscriber) RunRaw(ctx context.Context, handle func(seq int64, raw []byte) error) error {
+	defer s.set(Stopped, nil)
+	attempt := 0
+	for {
+		s.set(Connecting, nil)
+		err := s.follow(ctx, handle, &attempt)
+		var herr handlerError
+		switch {
+		case errors.As(err, &herr):
+			return herr.err
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, ErrUnauthorized):
+			return err
+		}
+		s.set(Disconnected, err)
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) && ce.Code == 4008 {
+			attempt = 0 // dropped as too slow: resume at once
+			continue
+		}
+		if err := sleep(ctx, Backoff(attempt, s.opt.MinBackoff, s.opt.MaxBackoff)); err != nil {
+			return err
+		}
+		attempt++
+	}
+}
+
+type handlerError struct{ err error }
+
+func (h handlerError) Error() string { return h.err.Error() }
+
+// follow runs one connection.
+func (s *Subscriber) follow(ctx context.Context, handle func(int64, []byte) error, attempt *int) error {
+	ws, err := s.opt.dial(ctx, "/v1/stream", url.Values{"since": {strconv.FormatInt(s.Last(), 10)}})
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	stop := context.AfterFunc(ctx, func() { ws.Close() })
+	defer stop()
+	s.set(Connected, nil)
+	*attempt = 0
+	extend := func(string) error { return ws.SetReadDeadline(time.Now().Add(s.opt.ReadTimeout)) }
+	ws.SetPingHandler(func(data string) error {
+		extend(data)
+		return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(10*time.Second))
+	})
+	ws.SetReadLimit(2 << 20)
+	for {
+		extend("")
+		_, raw, err := ws.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) && ce.Code == websocket.ClosePolicyViolation {
+				return fmt.Errorf("%w: %s", ErrUnauthorized, ce.Text)
+			}
+			return err
+		}
+		seq, ok := seqOf(raw)
+		if !ok {
+			return fmt.Errorf("client: stream message without a sequence number: %.60q", raw)
+		}
+		s.mu.Lock()
+		last := s.last
+		s.mu.Unlock()
+		if seq <= last {
+			continue // already delivered
+		}
+		if err := handle(seq, raw); err != nil {
+			return handlerError{err}
+		}
+		s.mu.Lock()
+		s.last = seq
+		s.mu.Unlock()
+	}
+}
+
+// seqOf reads the sequence number that starts every stream message
+// ({"seq":N,...}) without decoding the rest.
+func seqOf(raw []byte) (int64, bool) {
+	const pre = `{"seq":`
+	if !bytes.HasPrefix(raw, []byte(pre)) {
+		var m struct {
+			Seq int64 `json:"seq"`
+		}
+		if json.Unmarshal(raw, &m) != nil || m.Seq <= 0 {
+			return 0, false
+		}
+		return m.Seq, true
+	}
+	var n int64
+	i := len(pre)
+	for ; i < len(raw) && raw[i] >= '0' && raw[i] <= '9'; i++ {
+		n = n*10 + int64(raw[i]-'0')
+		if n > 1<<53 {
+			return 0, false
+		}
+	}
+	if i == len(pre) || i >= len(raw) || n <= 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// Ack is the hub's answer to a published event (see feeds/hub.Ack).
+type Ack struct {
+	N         int64  `json:"n,omitempty"`
+	Seq       int64  `json:"seq,omitempty"`
+	ID        string `json:"id,omitempty"`
+	Duplicate bool   `json:"duplicate,omitempty"`
+	Error     string `json:"error,omitempty"`
+	Status    int    `json:"status,omitempty"`
+}
+
+// Err returns the ack's error, nil when the event was stored.
+func (a Ack) Err() error {
+	if a.Error == "" {
+		return nil
+	}
+	return fmt.Errorf("hub refused event %s (%d): %s", a.ID, a.Status, a.Error)
+}
+
+// Post publishes one event (JSON envelope, CAP or CoT) over HTTP and
+// returns the hub's acknowledgement once the event is durable.
+func Post(ctx context.Context, opt Options, data []byte) (Ack, error) {
+	opt.defaults()
+	u := strings.TrimSuffix(opt.URL, "/") + "/v1/events"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(data))
+	if err != nil {
+		return Ack{}, fmt.Errorf("client: hub URL %q: %w", opt.URL, err)
+	}
+	req.Header = opt.header()
+	resp, err := opt.HTTPClient.Do(req)
+	if err != nil {
+		return Ack{}, fmt.Errorf("client: post to %s: %w", opt.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return Ack{}, fmt.Errorf("client: post to %s: %w", opt.URL, err)
+	}
+	var a Ack
+	if err := json.Unmarshal(b, &a); err != nil {
+		return Ack{}, fmt.Errorf("client: post to %s: %s: %.200s", opt.URL, resp.Status, b)
+	}
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		return a, fmt.Errorf("%w: %s", ErrUnauthorized, a.Error)
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		a.Status = resp.StatusCode
+		if a.Error == "" {
+			a.Error = resp.Status
+		}
+		return a, a.Err()
+	}
+	return a, nil
+}
