@@ -1,6 +1,7 @@
 // Command safetynetctl works on a SafetyNet GeoPackage without a window:
 // import OSM, GeoJSON and GeoPackage files, export GeoJSON, create the demo
-// community and list what a store holds.
+// community, list what a store holds, and write its coverage as GIS files
+// and as a printable PDF report.
 package main
 
 import (
@@ -22,6 +23,18 @@ commands:
   export --db F --out DIR          write every layer as DIR/<layer>.geojson
   demo --db F                      create the built-in demo community in F
   info --db F                      list the layers of F with their feature counts
+  coverage --db F --out DIR        write camera coverage, gaps, patrol corridors, fire reach
+           [--rules gb50140|nfpa10] (GeoJSON) and key areas, violations, problems (CSV) to DIR
+           [--cell 0.5]
+  report --db F --out FILE.pdf     write a printable A4 PDF report with maps and tables
+         [--title T] [--suggest N] [--budget AMOUNT] [--catalogue FILE.csv] [--font FILE]
+         [--rules gb50140|nfpa10] [--cell 0.5]
+  send FILE|- --hub URL [--token T]  publish one event (JSON envelope, CAP or CoT file; - reads standard
+       [--type T --point LON,LAT ...] input) to an alert hub; or one made from --type and its flags
+  simulate --db F --hub URL [--token T] play a realistic stream for the community in F: patrols on their
+           [--duration 1m] [--rate 5]   routes, checkpoints, alarms from cameras, gates and smoke
+           [--speed 5] [--seed 1] [--drill] detectors, a camera going offline; the token may also
+                                        come from $SAFETYNET_TOKEN
 `
 
 // errUsage marks a mistake in the command line (exit code 2).
@@ -56,6 +69,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdDemo(ctx, args, stdout)
 	case "info":
 		return cmdInfo(ctx, args, stdout)
+	case "coverage":
+		return cmdCoverage(ctx, args, stdout)
+	case "report":
+		return cmdReport(ctx, args, stdout, stderr)
+	case "send":
+		return cmdSend(ctx, args, stdout)
+	case "simulate":
+		return cmdSimulate(ctx, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

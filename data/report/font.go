@@ -1,0 +1,301 @@
+package report
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+	"golang.org/x/image/font/sfnt"
+)
+
+// CJKFonts are where the usual packages install TrueType fonts with
+// Chinese glyphs, best first. PDF embedding needs TrueType outlines
+// (glyf): Noto CJK and Source Han Sans (CFF outlines) cannot be used.
+var CJKFonts = []string{
+	"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",                     // Debian, Ubuntu: fonts-wqy-microhei
+	"/usr/share/fonts/wenquanyi/wqy-microhei/wqy-microhei.ttc",           // Arch
+	"/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",                     // Fedora
+	"/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",                       // fonts-wqy-zenhei
+	"/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",          // fonts-droid-fallback (no Latin)
+	"/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf", // Fedora
+	"/usr/share/fonts/truetype/arphic/uming.ttc",                         // fonts-arphic-uming
+}
+
+// LatinFonts are TrueType fonts for the text a CJK font lacks (Droid Sans
+// Fallback has no Latin letters) and for symbols, best first.
+var LatinFonts = []string{
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",                  // Debian, Ubuntu: fonts-dejavu-core
+	"/usr/share/fonts/dejavu/DejaVuSans.ttf",                           // Fedora
+	"/usr/share/fonts/TTF/DejaVuSans.ttf",                              // Arch
+	"/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", // fonts-liberation2
+	"/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",  // fonts-liberation
+	"/usr/share/fonts/truetype/freefont/FreeSans.ttf",                  // fonts-freefont-ttf
+}
+
+// Fonts are the faces a PDF report is set in: for each character the
+// first face that has it. A Fonts is read-only once loaded and safe for
+// concurrent use.
+type Fonts struct {
+	faces []*face
+	// CJK is true when a face has Chinese characters; without one the
+	// report uses English names and labels only.
+	CJK bool
+	// Paths are the font files used, in order.
+	Paths []string
+}
+
+// face is one TrueType font: its bytes for the PDF and its parsed form to
+// look characters up. A nil font is the PDF's built-in Helvetica
+// (Windows-1252 characters only).
+type face struct {
+	name string // PDF font family
+	data []byte
+	font *sfnt.Font
+}
+
+// has reports whether the face has a glyph for r.
+func (f *face) has(r rune, buf *sfnt.Buffer) bool {
+	if f.font == nil {
+		return r >= 0x20 && r < 0x7f || r >= 0xa0 && r <= 0xff
+	}
+	i, err := f.font.GlyphIndex(buf, r)
+	return err == nil && i != 0
+}
+
+// LoadFonts finds the fonts for a PDF report. With path, it uses that
+// TrueType file (.ttf, or the first regular face of a .ttc collection)
+// first; otherwise the first of CJKFonts that is installed, then
+// searches the usual font folders for a TrueType font with Chinese
+// characters. A Latin font of LatinFonts follows for what the first face
+// lacks. When no font is found the PDF's built-in Helvetica is used. It
+// returns an error only for a path that cannot be used; check Fonts.CJK
+// to learn whether Chinese can be shown.
+func LoadFonts(path string) (*Fonts, error) {
+	fs := &Fonts{}
+	var sb sfnt.Buffer
+	add := func(p string, needCJK bool) error {
+		f, err := loadFace(p)
+		if err != nil {
+			return err
+		}
+		f.name = fmt.Sprintf("f%d", len(fs.faces))
+		if cjk := f.has('中', &sb); cjk && fs.CJK || !cjk && needCJK {
+			return nil // one CJK face is enough
+		} else if cjk {
+			fs.CJK = true
+		}
+		fs.faces = append(fs.faces, f)
+		fs.Paths = append(fs.Paths, p)
+		return nil
+	}
+	if path != "" {
+		if err := add(path, false); err != nil {
+			return nil, err
+		}
+	}
+	if !fs.CJK {
+		for _, p := range append(slices.Clone(CJKFonts), searchCJK()...) {
+			if exists(p) && add(p, true) == nil && fs.CJK {
+				break
+			}
+		}
+	}
+	for _, p := range LatinFonts {
+		if exists(p) && add(p, false) == nil {
+			break
+		}
+	}
+	// Latin text reads best in a face made for it: when the first face
+	// has no Latin letters, put the Latin one first.
+	if len(fs.faces) > 1 && !fs.faces[0].has('a', &sb) {
+		fs.faces[0], fs.faces[len(fs.faces)-1] = fs.faces[len(fs.faces)-1], fs.faces[0]
+		fs.Paths[0], fs.Paths[len(fs.Paths)-1] = fs.Paths[len(fs.Paths)-1], fs.Paths[0]
+	}
+	fs.faces = append(fs.faces, &face{name: "helvetica"})
+	return fs, nil
+}
+
+func exists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// searchCJK returns TrueType files under the font folders whose names
+// suggest Chinese glyphs, sorted.
+func searchCJK() []string {
+	dirs := []string{"/usr/share/fonts", "/usr/local/share/fonts"}
+	if home, err := os.UserHomeDir(); err == nil {
+		dirs = append(dirs, filepath.Join(home, ".local", "share", "fonts"), filepath.Join(home, ".fonts"))
+	}
+	var out []string
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // unreadable folders are skipped
+			}
+			n := strings.ToLower(d.Name())
+			ext := filepath.Ext(n)
+			if d.IsDir() || ext != ".ttf" && ext != ".ttc" {
+				return nil
+			}
+			for _, k := range []string{"cjk", "wqy", "droidsansfallback", "sc-", "sc.", "gb", "ming", "hei", "kai", "song", "uming", "ukai"} {
+				if strings.Contains(n, k) {
+					out = append(out, p)
+					break
+				}
+			}
+			return nil
+		})
+	}
+	slices.Sort(out)
+	return out
+}
+
+// loadFace reads a TrueType font, taking the first regular face of a
+// collection, and checks that the PDF library can embed it.
+func loadFace(path string) (*face, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: font: %w", err)
+	}
+	if len(data) >= 4 && string(data[:4]) == "ttcf" {
+		data, err = collectionFace(data)
+		if err != nil {
+			return nil, fmt.Errorf("report: font %s: %w", path, err)
+		}
+	}
+	if err := checkTrueType(data, 0); err != nil {
+		return nil, fmt.Errorf("report: font %s: %w", path, err)
+	}
+	f, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("report: font %s: %w", path, err)
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes("probe", "", data)
+	if err := pdf.Error(); err != nil {
+		return nil, fmt.Errorf("report: font %s: %w", path, err)
+	}
+	return &face{data: data, font: f}, nil
+}
+
+// errNotTrueType reports a font the PDF library cannot embed.
+var errNotTrueType = errors.New("not a TrueType font with glyf outlines (CFF fonts such as Noto CJK cannot be embedded): use a .ttf or .ttc such as wqy-microhei")
+
+// checkTrueType checks that the font whose table directory is at off has
+// TrueType outlines.
+func checkTrueType(data []byte, off uint32) error {
+	recs, err := tables(data, off)
+	if err != nil {
+		return err
+	}
+	if v := string(data[off : off+4]); v != "\x00\x01\x00\x00" && v != "true" {
+		return errNotTrueType
+	}
+	for _, r := range recs {
+		if r.tag == "glyf" {
+			return nil
+		}
+	}
+	return errNotTrueType
+}
+
+// collectionFace returns the first face of a TrueType collection that has
+// TrueType outlines and is not monospaced, rebuilt as a single font.
+func collectionFace(data []byte) ([]byte, error) {
+	if len(data) < 12 {
+		return nil, errors.New("damaged collection header")
+	}
+	n := binary.BigEndian.Uint32(data[8:12])
+	if n == 0 || uint64(12+4*n) > uint64(len(data)) {
+		return nil, fmt.Errorf("damaged collection header (%d faces)", n)
+	}
+	first := -1
+	for i := 0; i < int(n); i++ {
+		off := binary.BigEndian.Uint32(data[12+4*i:])
+		if checkTrueType(data, off) != nil {
+			continue
+		}
+		out, err := extractFace(data, off)
+		if err != nil {
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
+		f, err := sfnt.Parse(out)
+		if err != nil {
+			continue
+		}
+		name, _ := f.Name(nil, sfnt.NameIDFamily)
+		if !strings.Contains(strings.ToLower(name), "mono") {
+			return out, nil
+		}
+	}
+	if first < 0 {
+		return nil, errNotTrueType
+	}
+	return extractFace(data, binary.BigEndian.Uint32(data[12+4*first:]))
+}
+
+type tableRecord struct {
+	tag                      string
+	sum, offset, length, pos uint32
+}
+
+// tables reads the table records of the font whose directory is at off.
+func tables(data []byte, off uint32) ([]tableRecord, error) {
+	if uint64(off)+12 > uint64(len(data)) {
+		return nil, errors.New("table directory beyond the end of the file")
+	}
+	n := uint32(binary.BigEndian.Uint16(data[off+4:]))
+	if uint64(off)+12+16*uint64(n) > uint64(len(data)) {
+		return nil, errors.New("table directory beyond the end of the file")
+	}
+	out := make([]tableRecord, n)
+	for i := range out {
+		r := data[off+12+16*uint32(i):]
+		out[i] = tableRecord{
+			tag:    string(r[:4]),
+			sum:    binary.BigEndian.Uint32(r[4:]),
+			offset: binary.BigEndian.Uint32(r[8:]),
+			length: binary.BigEndian.Uint32(r[12:]),
+		}
+		if uint64(out[i].offset)+uint64(out[i].length) > uint64(len(data)) {
+			return nil, fmt.Errorf("table %q beyond the end of the file", out[i].tag)
+		}
+	}
+	return out, nil
+}
+
+// extractFace rebuilds the face whose table directory is at off as a
+// stand-alone font: the same directory followed by copies of its tables.
+func extractFace(data []byte, off uint32) ([]byte, error) {
+	recs, err := tables(data, off)
+	if err != nil {
+		return nil, err
+	}
+	head := 12 + 16*len(recs)
+	size := head
+	for i := range recs {
+		recs[i].pos = uint32(size)
+		size += int(recs[i].length+3) &^ 3 // tables start on 4-byte boundaries
+	}
+	out := make([]byte, size)
+	copy(out, data[off:off+12])
+	for i, r := range recs {
+		w := out[12+16*i:]
+		copy(w, r.tag)
+		binary.BigEndian.PutUint32(w[4:], r.sum)
+		binary.BigEndian.PutUint32(w[8:], r.pos)
+		binary.BigEndian.PutUint32(w[12:], r.length)
+		copy(out[r.pos:], data[r.offset:r.offset+r.length])
+	}
+	return out, nil
+}
