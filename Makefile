@@ -3,6 +3,7 @@
 GO        ?= go
 BIN       := bin
 BENCHTIME ?= 1s
+FUZZTIME  ?= 60s
 DEMO_DB   ?= $(BIN)/demo.gpkg
 export XDG_CONFIG_HOME ?= $(CURDIR)/$(BIN)/xdg/config
 export XDG_CACHE_HOME  ?= $(CURDIR)/$(BIN)/xdg/cache
@@ -35,16 +36,21 @@ test:
 	@mkdir -p $(XDG_CONFIG_HOME) $(XDG_CACHE_HOME)
 	$(MAKE) vet
 	LANG=en_US.UTF-8 $(GO) test -tags ci -count=1 -timeout 30m ./...
-	LANG=en_US.UTF-8 $(GO) test -tags ci -race -count=1 -timeout 30m ./data/store/ ./ui/...
+	LANG=en_US.UTF-8 $(GO) test -tags ci -race -count=1 -timeout 30m ./data/store/ ./feeds/... ./geo/coverage/ ./ui/...
 
 bench:
 	@.ci/deps test
 	@mkdir -p $(XDG_CONFIG_HOME) $(XDG_CACHE_HOME)
 	LANG=en_US.UTF-8 $(GO) test -tags ci -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m ./...
 
+# Every decoder of outside input, FUZZTIME each.
+FUZZ := FuzzDecode:./data/geojsonio/ FuzzReadXML:./data/osmimport/ FuzzReadPBF:./data/osmimport/ \
+	FuzzReadBlock:./data/osmimport/ FuzzDecode:./feeds/event/ FuzzDecode:./feeds/cap/ \
+	FuzzDecode:./feeds/cot/ FuzzScanner:./feeds/cot/ FuzzDecode:./feeds/ingest/ FuzzSeqOf:./feeds/client/ \
+	FuzzView:./geo/visibility/
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime 60s ./data/geojsonio/
-	$(GO) test -run '^$$' -fuzz FuzzReadXML -fuzztime 60s ./data/osmimport/
+	@for t in $(FUZZ); do echo "== $$t"; \
+	  $(GO) test "$${t#*:}" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) -test.fuzzcachedir="$$(mktemp -d)" || exit 1; done
 
 clean:
 	rm -rf $(BIN)
