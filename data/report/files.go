@@ -133,6 +133,9 @@ func (r *Report) name(layer, id string) string { return r.names[layer+"\x00"+id]
 // the properties layer and area_m2.
 func (r *Report) WriteGaps(w io.Writer) error {
 	fc := &featureWriter{w: w}
+	if r.empty {
+		return fc.close()
+	}
 	f := r.Scene.Layer(r.Model, coverage.GapLayer)
 	if err := fc.feature(f.Geometry, map[string]any(f.Properties)); err != nil {
 		return err

@@ -77,6 +77,11 @@ func (f *face) has(r rune, buf *sfnt.Buffer) bool {
 // returns an error only for a path that cannot be used; check Fonts.CJK
 // to learn whether Chinese can be shown.
 func LoadFonts(path string) (*Fonts, error) {
+	return loadFonts(path, append(slices.Clone(CJKFonts), searchCJK()...), LatinFonts)
+}
+
+// loadFonts is LoadFonts with the candidate files given.
+func loadFonts(path string, cjk, latin []string) (*Fonts, error) {
 	fs := &Fonts{}
 	var sb sfnt.Buffer
 	add := func(p string, needCJK bool) error {
@@ -85,9 +90,13 @@ func LoadFonts(path string) (*Fonts, error) {
 			return err
 		}
 		f.name = fmt.Sprintf("f%d", len(fs.faces))
-		if cjk := f.has('中', &sb); cjk && fs.CJK || !cjk && needCJK {
-			return nil // one CJK face is enough
-		} else if cjk {
+		cjk := f.has('中', &sb)
+		switch {
+		case cjk && fs.CJK:
+			return nil // one Chinese face is enough
+		case !cjk && needCJK:
+			return errNoCJK
+		case cjk:
 			fs.CJK = true
 		}
 		fs.faces = append(fs.faces, f)
@@ -100,13 +109,13 @@ func LoadFonts(path string) (*Fonts, error) {
 		}
 	}
 	if !fs.CJK {
-		for _, p := range append(slices.Clone(CJKFonts), searchCJK()...) {
+		for _, p := range cjk {
 			if exists(p) && add(p, true) == nil && fs.CJK {
 				break
 			}
 		}
 	}
-	for _, p := range LatinFonts {
+	for _, p := range latin {
 		if exists(p) && add(p, false) == nil {
 			break
 		}
@@ -170,20 +179,39 @@ func loadFace(path string) (*face, error) {
 			return nil, fmt.Errorf("report: font %s: %w", path, err)
 		}
 	}
-	if err := checkTrueType(data, 0); err != nil {
-		return nil, fmt.Errorf("report: font %s: %w", path, err)
-	}
-	f, err := sfnt.Parse(data)
+	f, err := faceOf(data)
 	if err != nil {
 		return nil, fmt.Errorf("report: font %s: %w", path, err)
 	}
+	return f, nil
+}
+
+// faceOf checks a single TrueType font and that the PDF library can
+// embed it.
+func faceOf(data []byte) (f *face, err error) {
+	if err := checkTrueType(data, 0); err != nil {
+		return nil, err
+	}
+	sf, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		// fpdf's font parser may panic on a damaged font.
+		if e := recover(); e != nil {
+			f, err = nil, fmt.Errorf("the PDF library cannot read it: %v", e)
+		}
+	}()
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("probe", "", data)
 	if err := pdf.Error(); err != nil {
-		return nil, fmt.Errorf("report: font %s: %w", path, err)
+		return nil, err
 	}
-	return &face{data: data, font: f}, nil
+	return &face{data: data, font: sf}, nil
 }
+
+// errNoCJK reports a font without Chinese characters.
+var errNoCJK = errors.New("the font has no Chinese characters")
 
 // errNotTrueType reports a font the PDF library cannot embed.
 var errNotTrueType = errors.New("not a TrueType font with glyf outlines (CFF fonts such as Noto CJK cannot be embedded): use a .ttf or .ttc such as wqy-microhei")
@@ -213,7 +241,7 @@ func collectionFace(data []byte) ([]byte, error) {
 		return nil, errors.New("damaged collection header")
 	}
 	n := binary.BigEndian.Uint32(data[8:12])
-	if n == 0 || uint64(12+4*n) > uint64(len(data)) {
+	if n == 0 || 12+4*uint64(n) > uint64(len(data)) {
 		return nil, fmt.Errorf("damaged collection header (%d faces)", n)
 	}
 	first := -1

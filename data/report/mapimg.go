@@ -122,12 +122,26 @@ func (f frame) render(objects []sm.MapObject) (*mapImage, error) {
 	ctx.SetSize(f.w, f.h)
 	ctx.SetCenter(f.centre)
 	ctx.SetZoom(f.zoom)
-	for _, o := range objects {
-		ctx.AddObject(o)
-	}
 	tr, err := ctx.Transformer()
 	if err != nil {
 		return nil, fmt.Errorf("report: map: %w", err)
+	}
+	// Objects are drawn on the transformer's tile image. Its
+	// LatLngToXY wraps points west of the image around the world, which
+	// turns geometry that leaves the image into bands across it: project
+	// without wrapping.
+	cx, cy := tr.LatLngToXY(f.centre)
+	mcx, mcy := mercator(orb.Point{f.centre.Lng.Degrees(), f.centre.Lat.Degrees()})
+	scale := 256 * math.Exp2(float64(f.zoom))
+	proj := func(p orb.Point) (float64, float64) {
+		x, y := mercator(p)
+		return cx + (x-mcx)*scale, cy + (y-mcy)*scale
+	}
+	for _, o := range objects {
+		if ob, ok := o.(*object); ok {
+			ob.proj = proj
+		}
+		ctx.AddObject(o)
 	}
 	img, err := ctx.Render()
 	if err != nil {
@@ -144,11 +158,32 @@ func (f frame) render(objects []sm.MapObject) (*mapImage, error) {
 	return &mapImage{
 		img: rgba,
 		toPx: func(p orb.Point) (float64, float64) {
-			x, y := tr.LatLngToXY(latLng(p))
+			x, y := proj(p)
 			return x - ox, y - oy
 		},
 		mPerPx: f.mPerPx,
 	}, nil
+}
+
+// fitAspect widens or heightens b (lon/lat) about its centre so that its
+// web-map image has the aspect ratio width/height = aspect.
+func fitAspect(b orb.Bound, aspect float64) orb.Bound {
+	x0, y0 := mercator(b.Min)
+	x1, y1 := mercator(b.Max)
+	w, h := x1-x0, y0-y1
+	if !(w > 0) || !(h > 0) {
+		return b
+	}
+	cx, cy := (x0+x1)/2, (y0+y1)/2
+	if w/h < aspect {
+		w = h * aspect
+	} else {
+		h = w / aspect
+	}
+	return orb.Bound{
+		Min: orb.Point{(cx-w/2)*360 - 180, unmercatorLat(cy + h/2)},
+		Max: orb.Point{(cx+w/2)*360 - 180, unmercatorLat(cy - h/2)},
+	}
 }
 
 // mercator returns p's web-mercator position as fractions of the world,
@@ -165,10 +200,11 @@ func unmercatorLat(y float64) float64 {
 func latLng(p orb.Point) s2.LatLng { return s2.LatLngFromDegrees(p[1], p[0]) }
 
 // object is a map object drawn by a function; its bounds are those of the
-// features it draws.
+// features it draws. proj, set by render, places lon/lat on the image.
 type object struct {
 	bound orb.Bound
 	draw  func(gc *gg.Context, px func(orb.Point) (float64, float64))
+	proj  func(orb.Point) (float64, float64)
 }
 
 func (o *object) Bounds() s2.Rect {
@@ -178,7 +214,11 @@ func (o *object) Bounds() s2.Rect {
 func (o *object) ExtraMarginPixels() (float64, float64, float64, float64) { return 0, 0, 0, 0 }
 
 func (o *object) Draw(gc *gg.Context, t *sm.Transformer) {
-	o.draw(gc, func(p orb.Point) (float64, float64) { return t.LatLngToXY(latLng(p)) })
+	px := o.proj
+	if px == nil {
+		px = func(p orb.Point) (float64, float64) { return t.LatLngToXY(latLng(p)) }
+	}
+	o.draw(gc, px)
 }
 
 // canvasPad is how far beyond the image drawing is clipped, pixels: more
@@ -347,8 +387,12 @@ func dots(ps []orb.Point, col color.Color, r float64) *object {
 		}
 	}
 	return &object{bound: b, draw: func(gc *gg.Context, px func(orb.Point) (float64, float64)) {
+		box := canvas(gc)
 		for _, p := range ps {
 			x, y := px(p)
+			if !box.Contains(orb.Point{x, y}) {
+				continue
+			}
 			gc.DrawCircle(x, y, r)
 			gc.SetColor(color.White)
 			gc.SetLineWidth(math.Max(1, r/2.5))
@@ -525,7 +569,10 @@ func (r *Report) keyAreaObjects(mPerPx float64) []sm.MapObject {
 
 // gapObject hatches the gap layer.
 func (r *Report) gapObject(mPerPx float64) *object {
-	mp, _ := r.Scene.ToLonLat(r.Model.Outline(coverage.GapLayer)).(orb.MultiPolygon)
+	var mp orb.MultiPolygon
+	if !r.empty {
+		mp, _ = r.Scene.ToLonLat(r.Model.Outline(coverage.GapLayer)).(orb.MultiPolygon)
+	}
 	return hatchPolygons(mp, colGap, math.Max(7, 6/mPerPx), math.Max(1, 0.5/mPerPx))
 }
 
@@ -550,7 +597,7 @@ func (r *Report) mapBound() orb.Bound {
 // overviewMap renders the overview: basemap, camera coverage by level,
 // buildings, gaps, key areas by coverage share and cameras.
 func (r *Report) overviewMap(maxW, maxH int) (*mapImage, error) {
-	f := frameOf(r.mapBound(), maxW, maxH)
+	f := frameOf(fitAspect(r.mapBound(), float64(maxW)/float64(maxH)), maxW, maxH)
 	m := f.mPerPx
 	objs := r.basemapObjects(m)
 	objs = append(objs, r.coverageObject(0.7), r.buildingObject(m), r.gapObject(m))
@@ -583,18 +630,13 @@ func (r *Report) suggestionMap(maxW, maxH int) (*mapImage, error) {
 		my := 110540.0
 		w := math.Max((sb.Max[0]-sb.Min[0])*mx*1.3, 300)
 		h := math.Max((sb.Max[1]-sb.Min[1])*my*1.3, 300)
-		if asp := float64(maxW) / float64(maxH); w/h < asp {
-			w = h * asp
-		} else {
-			h = w / asp
-		}
 		c := sb.Center()
 		sb = orb.Bound{Min: orb.Point{c[0] - w/2/mx, c[1] - h/2/my}, Max: orb.Point{c[0] + w/2/mx, c[1] + h/2/my}}
 		if sb.Max[0]-sb.Min[0] < b.Max[0]-b.Min[0] || sb.Max[1]-sb.Min[1] < b.Max[1]-b.Min[1] {
 			b = sb
 		}
 	}
-	f := frameOf(b, maxW, maxH)
+	f := frameOf(fitAspect(b, float64(maxW)/float64(maxH)), maxW, maxH)
 	m := f.mPerPx
 	objs := r.basemapObjects(m)
 	objs = append(objs, r.coverageObject(0.35), r.buildingObject(m))

@@ -45,7 +45,6 @@ var (
 	inkNavy   = [3]int{0x1f, 0x2a, 0x44}
 	inkText   = [3]int{0x21, 0x25, 0x29}
 	inkGrey   = [3]int{0x6c, 0x75, 0x7d}
-	inkLight  = [3]int{0xa0, 0xa7, 0xb0}
 	inkWhite  = [3]int{0xff, 0xff, 0xff}
 	inkAccent = [3]int{0x08, 0x51, 0x9c}
 	inkRed    = [3]int{0xc0, 0x39, 0x2b}
@@ -205,11 +204,9 @@ func (p *pdfReport) footers() {
 		p.hline(marginX, pageW-marginX, 286, lineRule, 0.3)
 		p.d.font(7, false, inkGrey)
 		p.d.text(marginX, 290.5, "SafetyNet · "+p.r.Source)
-		s := fmt.Sprintf("%s %d / %d", p.lang("第", "page"), i, n)
+		s := fmt.Sprintf("page %d of %d", i, n)
 		if p.d.fonts.CJK {
-			s = fmt.Sprintf("第 %d / %d 页 · page %d of %d", i, n, i, n)
-		} else {
-			s = fmt.Sprintf("page %d of %d", i, n)
+			s = fmt.Sprintf("第 %d / %d 页 · %s", i, n, s)
 		}
 		p.d.text(pageW-marginX-p.d.width(s), 290.5, s)
 	}
@@ -291,10 +288,17 @@ func (p *pdfReport) titlePage() error {
 	}{
 		{fmt.Sprintf("%d", c.Counted), p.lang("摄像机", "cameras counted") + fmt.Sprintf(" · %d %s", c.Skipped, p.lang("跳过", "skipped")), c.Skipped > 0},
 		{pctText(share), p.lang("重点区域达标", "key-area ground at required detail"), share < 70},
-		{fmt.Sprintf("%d / %d", atLevel, len(r.Areas)), p.lang("区域 ≥ 90 %", "key areas ≥ 90 % at level"), len(r.Areas) > 0 && atLevel < len(r.Areas)},
+		{fmt.Sprintf("%d / %d", atLevel, len(r.Areas)), p.lang("区域 ≥ 90 %", "key areas ≥ 90 % at level"), atLevel < len(r.Areas)},
 		{area(r.Gap), p.lang("盲区", "gaps: open ground nothing reaches"), false},
 		{fmt.Sprintf("%d", len(r.Violations)), p.lang("消防违规", "fire rule violations"), len(r.Violations) > 0},
 		{fmt.Sprintf("%d", len(r.Problems)), p.lang("数据问题", "input problems") + fmt.Sprintf(" · %d %s", skipped, p.lang("跳过", "skipped")), skipped > 0},
+	}
+	if len(r.Areas) == 0 {
+		tiles[1] = struct {
+			value, label string
+			alert        bool
+		}{"—", p.lang("无重点区域", "no key areas in the store"), false}
+		tiles[2].value = "—"
 	}
 	const gap = 2.4
 	tw := (contentW - gap*float64(len(tiles)-1)) / float64(len(tiles))
@@ -321,10 +325,7 @@ func (p *pdfReport) titlePage() error {
 	d.font(10.5, true, inkNavy)
 	d.text(marginX, p.y+3.5, p.lang("总览图", "Overview map"))
 	d.font(7, false, inkGrey)
-	note := p.lang("重点区域按达标比例着色；编号为重点区域代码", "key areas coloured by the share seen at their required level; labels are key-area codes")
-	if p.d.fonts.CJK {
-		note = "key areas coloured by the share seen at their required level; labels are key-area codes"
-	}
+	note := "key areas coloured by the share seen at their required level; labels are key-area codes"
 	d.text(pageW-marginX-d.width(note), p.y+3.5, note)
 	p.y += 6
 	legendH := 3*legendRow + 2
@@ -333,13 +334,12 @@ func (p *pdfReport) titlePage() error {
 	if err != nil {
 		return err
 	}
-	place, err := p.placeMap(m, marginX, p.y, contentW, boxH)
+	place, ls, err := p.placeMap(m, marginX, p.y, contentW, boxH)
 	if err != nil {
 		return err
 	}
 	// Key-area codes.
 	d.font(6, true, inkText)
-	var ls labels
 	for _, a := range r.Areas {
 		if len(a.Outline) == 0 {
 			continue
@@ -358,11 +358,11 @@ func (p *pdfReport) titlePage() error {
 
 // placeMap puts a map image in the box, scaled to fit and centred, with a
 // frame, scale bar and north arrow; it returns where lon/lat falls on the
-// page.
-func (p *pdfReport) placeMap(m *mapImage, x, y, w, h float64) (func(orb.Point) (float64, float64), error) {
+// page, and labels that keep clear of the scale bar and arrow.
+func (p *pdfReport) placeMap(m *mapImage, x, y, w, h float64) (func(orb.Point) (float64, float64), *labels, error) {
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, m.img); err != nil {
-		return nil, fmt.Errorf("report: map: %w", err)
+		return nil, nil, fmt.Errorf("report: map: %w", err)
 	}
 	p.imgs++
 	name := fmt.Sprintf("map%d", p.imgs)
@@ -422,10 +422,11 @@ func (p *pdfReport) placeMap(m *mapImage, x, y, w, h float64) (func(orb.Point) (
 	p.d.font(6.5, true, inkText)
 	p.d.text(nx-p.d.width("N")/2, ny+7.8, "N")
 
+	ls := &labels{placed: [][4]float64{{bx - 2, by - 4.5, bx + bw + 14, by + 4.5}, {nx - 4.2, ny - 1, nx + 4.2, ny + 7.4}}}
 	return func(q orb.Point) (float64, float64) {
 		px, py := m.toPx(q)
 		return ox + px*s, oy + py*s
-	}, nil
+	}, ls, nil
 }
 
 // legend lays out legend entries left to right, wrapping at the right
@@ -485,12 +486,12 @@ func (p *pdfReport) box(c color.RGBA, edge *color.RGBA, width float64) func(x, y
 func (p *pdfReport) overviewLegend(y float64) {
 	pdf := p.d.pdf
 	l := &legend{p: p, x: marginX, y: y}
-	l.title(p.lang("摄像机图像细节", "Camera image detail") + " (IEC 62676-4, px/m)")
+	l.title(p.lang("图像细节", "Image detail") + " px/m")
 	for i, lv := range p.r.Levels {
 		l.entry(fmt.Sprintf("%s %g", lv.Name, lv.PPM), p.box(blend(levelColour(i), colBackground, 0.7), nil, 0))
 	}
 	l.newRow()
-	l.title(p.lang("重点区域达标比例", "Key areas, share at required level"))
+	l.title(p.lang("重点区域达标", "Key areas at required detail"))
 	for _, c := range shareClasses {
 		edge := c.Colour
 		l.entry(c.Label, p.box(blend(c.Colour, colBackground, 0.25), &edge, 0.5))
@@ -649,9 +650,9 @@ func (p *pdfReport) keyAreaPage() {
 		return
 	}
 	cols := []column{
-		{"Code", 18, "L"}, {p.lang("名称", "Name"), 33, "L"}, {"Level / kind", 22, "L"}, {"Ground m²", 13, "R"},
+		{"Code", 18, "L"}, {p.lang("名称", "Name"), 32, "L"}, {"Level / kind", 22, "L"}, {"Ground m²", 13, "R"},
 		{"At level %", 13, "R"}, {"Below %", 11, "R"}, {"Unseen %", 12, "R"}, {"Patrol %", 11.5, "R"},
-		{"Rounds / day", 11, "R"}, {"Ext. %", 11, "R"}, {"Hydrant %", 12, "R"}, {"Nothing %", 12.5, "R"},
+		{"Rounds / day", 12, "R"}, {"Ext. %", 11, "R"}, {"Hydrant %", 12, "R"}, {"Nothing %", 12.5, "R"},
 	}
 	fix := 0.0
 	for _, c := range cols {
@@ -836,10 +837,10 @@ func (p *pdfReport) suggestionSection() error {
 	p.table(cols, rows)
 
 	// The map of them.
-	h := bottomY - p.y - 12
+	h := bottomY - p.y - 8 - 2*legendRow
 	if h < 110 {
 		p.newPage()
-		h = bottomY - p.y - 12
+		h = bottomY - p.y - 8 - 2*legendRow
 	}
 	d := p.d
 	d.font(10.5, true, inkNavy)
@@ -849,34 +850,50 @@ func (p *pdfReport) suggestionSection() error {
 	if err != nil {
 		return err
 	}
-	place, err := p.placeMap(m, marginX, p.y, contentW, h)
+	place, ls, err := p.placeMap(m, marginX, p.y, contentW, h)
 	if err != nil {
 		return err
 	}
-	d.font(8, true, [3]int{int(colSuggest.R), int(colSuggest.G), int(colSuggest.B)})
-	var ls labels
+	box := [4]float64{marginX, p.y, marginX + contentW, p.y + h}
 	for _, s := range r.Suggestions {
 		x, y := place(s.Where)
 		ls.placed = append(ls.placed, [4]float64{x - 1.2, y - 1.2, x + 1.2, y + 1.2})
 	}
+	d.font(8, true, [3]int{int(colSuggest.R), int(colSuggest.G), int(colSuggest.B)})
 	for i, s := range r.Suggestions {
 		x, y := place(s.Where)
-		ls.place(d, x, y-3, strconv.Itoa(i+1), [4]float64{marginX, p.y, marginX + contentW, p.y + h})
+		ls.place(d, x, y-3, strconv.Itoa(i+1), box)
+	}
+	d.font(6, true, inkText)
+	for _, a := range r.Areas {
+		if len(a.Outline) == 0 {
+			continue
+		}
+		x, y := place(labelPoint(a.Outline))
+		if x < box[0]+2 || x > box[2]-2 || y < box[1]+2 || y > box[3]-2 {
+			continue
+		}
+		code := a.Code
+		if code == "" {
+			code = a.ID
+		}
+		ls.place(d, x, y, code, box)
 	}
 	p.y += h + 2.5
-	d.font(6.5, false, inkText)
 	pdf := d.pdf
-	pdf.SetFillColor(int(colSuggest.R), int(colSuggest.G), int(colSuggest.B))
-	pdf.Circle(marginX+1.5, p.y+1.6, 1.2, "F")
-	s := p.lang("建议摄像机及其图像细节区域（颜色越深细节越高）", "suggested camera, its view and its image-detail zones (darker: more detail)")
-	d.text(marginX+4, p.y+2.5, s)
-	x := marginX + 4 + d.width(s) + 5
-	c := blend(levelColour(2), colBackground, 0.35)
-	pdf.SetFillColor(int(c.R), int(c.G), int(c.B))
-	pdf.Rect(x, p.y, 5, 3.2, "F")
-	s = p.lang("现有覆盖", "present camera coverage")
-	d.text(x+6.2, p.y+2.5, s)
-	p.y += 6
+	l := &legend{p: p, x: marginX, y: p.y}
+	l.entry(p.lang("建议摄像机", "suggested camera, its view and image-detail zones (darker: more detail)"), func(x, y float64) {
+		pdf.SetFillColor(int(colSuggest.R), int(colSuggest.G), int(colSuggest.B))
+		pdf.Circle(x+2.5, y+1.6, 1.2, "F")
+	})
+	l.entry(p.lang("现有覆盖", "present camera coverage"), p.box(blend(levelColour(2), colBackground, 0.35), nil, 0))
+	l.entry(p.lang("重点区域", "key area, coloured by share at required detail"), func(x, y float64) {
+		c := shareClasses[2].Colour
+		pdf.SetDrawColor(int(c.R), int(c.G), int(c.B))
+		pdf.SetLineWidth(0.4)
+		pdf.Rect(x, y, 5, 3.2, "D")
+	})
+	p.y = l.y + legendRow + 1
 	return nil
 }
 
@@ -893,11 +910,13 @@ func (ls *labels) place(d *doc, x, y float64, s string, box [4]float64) {
 		{x - w/2, y - 2*(h+gap) - h/2}, {x - w/2, y + 2*(h+gap) + h/2}, {x + gap + 1, y - h - gap - h/2}, {x - w - gap - 1, y + gap + h/2},
 	}
 	best, bestOver := cands[0], math.Inf(1)
+	fits := false
 	for _, c := range cands {
 		r := [4]float64{c[0] - 0.6, c[1] - 0.6, c[0] + w + 0.6, c[1] + h + 0.6}
 		if r[0] < box[0] || r[1] < box[1] || r[2] > box[2] || r[3] > box[3] {
 			continue
 		}
+		fits = true
 		over := 0.0
 		for _, q := range ls.placed {
 			over += math.Max(0, math.Min(r[2], q[2])-math.Max(r[0], q[0])) * math.Max(0, math.Min(r[3], q[3])-math.Max(r[1], q[1]))
@@ -908,6 +927,9 @@ func (ls *labels) place(d *doc, x, y float64, s string, box [4]float64) {
 		if over == 0 {
 			break
 		}
+	}
+	if !fits {
+		return // no room inside the map
 	}
 	ls.placed = append(ls.placed, [4]float64{best[0] - 0.6, best[1] - 0.6, best[0] + w + 0.6, best[1] + h + 0.6})
 	d.halo(best[0], best[1]+h, s)
@@ -921,20 +943,24 @@ func compass(h float64) string {
 }
 
 // labelPoint is where a polygon's label goes: the centroid of its outer
-// ring, or its first corner for a degenerate ring.
+// ring (computed about its first corner: lon/lat are large numbers next
+// to a small area), or its first corner for a degenerate ring.
 func labelPoint(p orb.Polygon) orb.Point {
 	r := p[0]
+	o := r[0]
 	a, cx, cy := 0.0, 0.0, 0.0
-	for i := 0; i+1 < len(r); i++ {
-		c := r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	for i := 0; i < len(r); i++ {
+		p0, p1 := r[i], r[(i+1)%len(r)]
+		x0, y0, x1, y1 := p0[0]-o[0], p0[1]-o[1], p1[0]-o[0], p1[1]-o[1]
+		c := x0*y1 - x1*y0
 		a += c
-		cx += (r[i][0] + r[i+1][0]) * c
-		cy += (r[i][1] + r[i+1][1]) * c
+		cx += (x0 + x1) * c
+		cy += (y0 + y1) * c
 	}
 	if a == 0 {
-		return r[0]
+		return o
 	}
-	return orb.Point{cx / (3 * a), cy / (3 * a)}
+	return orb.Point{o[0] + cx/(3*a), o[1] + cy/(3*a)}
 }
 
 // area formats square metres, as hectares from 100,000 m² up.

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -97,6 +96,7 @@ type Report struct {
 	Budget float64
 
 	base  basemap
+	empty bool              // no features to cover
 	names map[string]string // layer + "\x00" + scene id -> name (Chinese where known)
 }
 
@@ -309,9 +309,14 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	for k, n := range names {
 		r.names[k] = n.Label("zh")
 	}
-	r.Gap = m.GapArea()
-	r.Title, r.TitleEn = title(r.base.land, kas, s.Path())
-	r.Extent = extentOf(r)
+	var found bool
+	r.Extent, found = extentOf(r)
+	if found {
+		// Without features the model's gap layer is only its padding.
+		r.Gap = m.GapArea()
+	}
+	r.empty = !found
+	r.Title, r.TitleEn = title(r.base.land, kas, s.Path(), r.Extent.Center())
 
 	if opt.Suggest > 0 {
 		if err := r.suggest(opt); err != nil {
@@ -413,11 +418,12 @@ func featureID(code, osmID, layer string, fid int64) string {
 	return fmt.Sprintf("%s/%d", layer, fid)
 }
 
-// title names the community: the residential area that holds the most key
-// areas (or the largest named one), else the store's file name. It
-// returns the name for the title and the English name alone.
-func title(land []store.Land, kas []store.KeyArea, path string) (string, string) {
-	best, bestKeys, bestArea := -1, -1, 0.0
+// title names the community: the named residential area that holds the
+// most key areas (the largest of those that do), or without key areas
+// the largest that holds centre, else the store's file name. It returns
+// the name for the title and the English name alone ("" when unknown).
+func title(land []store.Land, kas []store.KeyArea, path string, centre orb.Point) (string, string) {
+	best, bestKeys, bestArea := -1, 0, 0.0
 	for i, l := range land {
 		if l.Class != "residential" || l.Label("en") == "" {
 			continue
@@ -427,6 +433,9 @@ func title(land []store.Land, kas []store.KeyArea, path string) (string, string)
 			if len(k.Geom) > 0 && len(k.Geom[0]) > 0 && multiContains(l.Geom, k.Geom[0][0]) {
 				keys++
 			}
+		}
+		if keys == 0 && (len(kas) > 0 || !multiContains(l.Geom, centre)) {
+			continue
 		}
 		a := 0.0
 		for _, p := range l.Geom {
@@ -482,8 +491,9 @@ func ringContains(r orb.Ring, p orb.Point) bool {
 }
 
 // extentOf is the bounding box, lon/lat, of what the coverage covers:
-// buildings, cameras, key areas and fire equipment, as the scene.
-func extentOf(r *Report) orb.Bound {
+// buildings, cameras, key areas and fire equipment, as the scene; false
+// when there is none.
+func extentOf(r *Report) (orb.Bound, bool) {
 	var b orb.Bound
 	first := true
 	add := func(g orb.Geometry) {
@@ -516,7 +526,7 @@ func extentOf(r *Report) orb.Bound {
 	for _, x := range sc.Site {
 		add(r.Scene.ToLonLat(x))
 	}
-	return b
+	return b, !first
 }
 
 // polygonArea returns the area of p (metres), holes taken out.
@@ -543,14 +553,4 @@ func ringArea(r orb.Ring) float64 {
 		s += r[n-1][0]*r[0][1] - r[0][0]*r[n-1][1]
 	}
 	return s / 2
-}
-
-// sortedKeys returns the keys of m, sorted.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -97,7 +97,8 @@ func (d *doc) setFace(i int) {
 	d.pdf.SetFont(f.name, "", d.size)
 }
 
-// text returns t as the face needs it.
+// encode returns t as face i needs it: UTF-8, or Windows-1252 for the
+// built-in Helvetica.
 func (d *doc) encode(i int, t string) string {
 	if d.fonts.faces[i].font == nil {
 		return d.cp1252(t)
