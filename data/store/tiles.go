@@ -70,12 +70,15 @@ func (s *Store) EnsureTileSet(ctx context.Context, name, source, style string, t
 	if !tileSetName.MatchString(name) || layers[name] != nil {
 		return fmt.Errorf("store: %q cannot name a tile set", name)
 	}
-	var src, sty string
-	err := s.r.QueryRowContext(ctx, "SELECT source, style FROM safetynet_tilesets WHERE table_name = ?", name).Scan(&src, &sty)
-	if err == nil && src == source && sty == style {
+	if s.sameTileSet(ctx, s.r, name, source, style) {
 		return nil
 	}
 	return s.Update(ctx, func(tx *Tx) error {
+		// Another map may have set the set up meanwhile: check again
+		// inside the transaction before emptying anything.
+		if s.sameTileSet(ctx, tx.tx, name, source, style) {
+			return nil
+		}
 		if _, err := tx.tx.ExecContext(ctx, tileSetsDDL); err != nil {
 			return err
 		}
@@ -115,6 +118,15 @@ func (s *Store) EnsureTileSet(ctx context.Context, name, source, style string, t
 		}
 		return nil
 	})
+}
+
+// sameTileSet reports whether the set exists with this source and style.
+func (s *Store) sameTileSet(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, name, source, style string) bool {
+	var src, sty string
+	err := q.QueryRowContext(ctx, "SELECT source, style FROM safetynet_tilesets WHERE table_name = ?", name).Scan(&src, &sty)
+	return err == nil && src == source && sty == style
 }
 
 // Tile returns the image of tile z/x/y of set, and false when the set does
