@@ -1,0 +1,147 @@
+package mapview
+
+import (
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// tileRenderer draws basemap tiles from vector data tiles. It keeps its
+// buffers between tiles; one goroutine uses it at a time.
+type tileRenderer struct {
+	p   *painter
+	buf []float32
+}
+
+// render draws tile t, size×size pixels, from data v with palette pal.
+func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palette) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, size, size))
+	paintAll(img, pal.background)
+	if v == nil {
+		return img
+	}
+	if tr.p == nil {
+		tr.p = newPainter(img)
+	}
+	tr.p.dst = img
+	p := tr.p
+	z := int(t.Z)
+	s := float64(size) / 256
+	n := math.Exp2(float64(t.Z))
+	ox, oy := float64(t.X), float64(t.Y)
+	f := float64(size)
+	clip := mercBound(t, 0.1)
+	// xy converts a ring to pixel coordinates of the tile.
+	xy := func(r []orb.Point) []float32 {
+		tr.buf = tr.buf[:0]
+		for _, q := range r {
+			tr.buf = append(tr.buf, float32((q[0]*n-ox)*f), float32((q[1]*n-oy)*f))
+		}
+		return tr.buf
+	}
+	// Tiny polygons are skipped: below a pixel they only add noise.
+	minArea := 1.0 / (n * n * f * f)
+
+	// Landuse, one pass per colour, in rank order.
+	var cur color.NRGBA
+	for _, l := range v.land {
+		if !l.bound.Intersects(clip) || boundArea(l.bound) < 4*minArea {
+			continue
+		}
+		c := pal.landColour(l.class)
+		if !p.empty() && c != cur {
+			p.fill(cur)
+		}
+		cur = c
+		p.feature()
+		for k, r := range l.rings {
+			p.addRing(xy(r), l.holes[k])
+		}
+	}
+	p.fill(cur)
+
+	// Water, with a thin edge.
+	for _, w := range v.water {
+		if !w.bound.Intersects(clip) {
+			continue
+		}
+		p.feature()
+		for k, r := range w.rings {
+			p.addRing(xy(r), w.holes[k])
+		}
+	}
+	p.fill(pal.water)
+	if z >= 14 {
+		for _, w := range v.water {
+			if !w.bound.Intersects(clip) {
+				continue
+			}
+			for _, r := range w.rings {
+				p.addStroke(xy(r), float32(0.8*s), true)
+			}
+		}
+		p.fill(pal.waterEdge)
+	}
+
+	// Roads: casings minor to major, then fills minor to major, so that
+	// junctions join smoothly. Paths are thin lines without casing.
+	var byRank [roadRanks][]int
+	for i, r := range v.roads {
+		if z < rankMinZoom[r.rank] || !r.bound.Intersects(clip) {
+			continue
+		}
+		byRank[r.rank] = append(byRank[r.rank], i)
+	}
+	casing := z >= 14
+	for rank := rankService; rank < roadRanks && casing; rank++ {
+		w := roadWidth(rank, z, s)
+		for _, i := range byRank[rank] {
+			p.addStroke(xy(v.roads[i].rings[0]), float32(w+2*s), false)
+		}
+		p.fill(pal.roadCasing[rank])
+	}
+	for _, i := range byRank[rankPath] {
+		if z >= 18 {
+			p.addDashes(xy(v.roads[i].rings[0]), float32(roadWidth(rankPath, z, s)), float32(4*s), float32(2*s), false)
+		} else {
+			p.addStroke(xy(v.roads[i].rings[0]), float32(roadWidth(rankPath, z, s)), false)
+		}
+	}
+	p.fill(pal.path)
+	for rank := rankService; rank < roadRanks; rank++ {
+		w := roadWidth(rank, z, s)
+		for _, i := range byRank[rank] {
+			p.addStroke(xy(v.roads[i].rings[0]), float32(w), false)
+		}
+		p.fill(pal.roadFill[rank])
+	}
+
+	// Buildings over the streets' edges, with outlines when close.
+	if z >= 14 {
+		for _, b := range v.buildings {
+			if !b.bound.Intersects(clip) || boundArea(b.bound) < minArea {
+				continue
+			}
+			p.feature()
+			for k, r := range b.rings {
+				p.addRing(xy(r), b.holes[k])
+			}
+		}
+		p.fill(pal.building)
+		if z >= 16 {
+			for _, b := range v.buildings {
+				if !b.bound.Intersects(clip) {
+					continue
+				}
+				for _, r := range b.rings {
+					p.addStroke(xy(r), float32(0.9*s), true)
+				}
+			}
+			p.fill(pal.buildingEdge)
+		}
+	}
+	return img
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package mapview
+
+const raceEnabled = true

@@ -1,0 +1,408 @@
+package mapview
+
+import (
+	"encoding/binary"
+	"image"
+	"image/color"
+	"image/draw"
+	"math"
+
+	"golang.org/x/image/vector"
+)
+
+// painter fills antialiased paths on an RGBA image (premultiplied alpha)
+// with golang.org/x/image/vector: paths of one colour are collected and
+// filled in one pass, so a tile costs a pass per colour, not per feature.
+//
+// Every sub-path is added with the same orientation (see addRing), and
+// the rasteriser counts coverage as a clamped absolute winding number, so
+// overlapping strokes and polygons of one colour merge cleanly and holes
+// (added the other way round) stay open.
+//
+// A painter is used by one goroutine at a time.
+type painter struct {
+	dst  *image.RGBA
+	r    vector.Rasterizer
+	mask image.Alpha
+
+	pts    []float32   // x, y pairs of all sub-paths
+	starts []int       // index in pts/2 where each sub-path starts
+	groups []pathGroup // features: sub-paths filled together
+	minX   float32
+	minY   float32
+	maxX   float32
+	maxY   float32
+}
+
+// pathGroup is the sub-paths of one feature, from sub-path first on, and
+// their bounding box. A batch whose features are small next to the area
+// they are spread over is filled feature by feature, which touches far
+// fewer pixels than one pass over the whole area.
+type pathGroup struct {
+	first                  int
+	minX, minY, maxX, maxY float32
+}
+
+func newPainter(dst *image.RGBA) *painter {
+	p := &painter{dst: dst}
+	p.reset()
+	return p
+}
+
+func (p *painter) reset() {
+	p.pts = p.pts[:0]
+	p.starts = p.starts[:0]
+	p.groups = p.groups[:0]
+	p.minX, p.minY = math.MaxFloat32, math.MaxFloat32
+	p.maxX, p.maxY = -math.MaxFloat32, -math.MaxFloat32
+}
+
+func (p *painter) empty() bool { return len(p.starts) == 0 }
+
+// feature starts the sub-paths of a new feature.
+func (p *painter) feature() {
+	p.groups = append(p.groups, pathGroup{first: len(p.starts),
+		minX: math.MaxFloat32, minY: math.MaxFloat32, maxX: -math.MaxFloat32, maxY: -math.MaxFloat32})
+}
+
+// begin starts a sub-path.
+func (p *painter) begin() {
+	if len(p.groups) == 0 {
+		p.feature()
+	}
+	p.starts = append(p.starts, len(p.pts)/2)
+}
+
+func (p *painter) add(x, y float32) {
+	p.pts = append(p.pts, x, y)
+	p.minX, p.maxX = min(p.minX, x), max(p.maxX, x)
+	p.minY, p.maxY = min(p.minY, y), max(p.maxY, y)
+	g := &p.groups[len(p.groups)-1]
+	g.minX, g.maxX = min(g.minX, x), max(g.maxX, x)
+	g.minY, g.maxY = min(g.minY, y), max(g.maxY, y)
+}
+
+// addRing adds a closed ring of xy pairs; hole reverses its orientation
+// relative to outer rings. Rings of fewer than 3 points are skipped.
+func (p *painter) addRing(xy []float32, hole bool) {
+	n := len(xy) / 2
+	if n < 3 {
+		return
+	}
+	var area float32
+	for i := 0; i < n; i++ {
+		j := (i + 1) % n
+		area += xy[2*i]*xy[2*j+1] - xy[2*j]*xy[2*i+1]
+	}
+	reverse := (area > 0) != hole // outer rings negative, holes positive
+	p.begin()
+	if reverse {
+		for i := n - 1; i >= 0; i-- {
+			p.add(xy[2*i], xy[2*i+1])
+		}
+	} else {
+		for i := 0; i < n; i++ {
+			p.add(xy[2*i], xy[2*i+1])
+		}
+	}
+}
+
+// addCircle adds a disc of radius r around x, y, oriented as outer rings.
+func (p *painter) addCircle(x, y, r float32) {
+	p.feature()
+	p.circle(x, y, r)
+}
+
+func (p *painter) circle(x, y, r float32) {
+	n := int(math.Ceil(float64(r) * 1.2))
+	n = max(8, min(64, n))
+	p.begin()
+	for i := 0; i < n; i++ {
+		a := -2 * math.Pi * float64(i) / float64(n)
+		s, c := math.Sincos(a)
+		p.add(x+r*float32(c), y+r*float32(s))
+	}
+}
+
+// strokeChunk is the largest extent in pixels of one group of a stroke:
+// a long line is filled in pieces, so that filling it touches the pixels
+// near it and not its whole bounding box.
+const strokeChunk = 160
+
+// addStroke adds the outline of the polyline xy drawn w pixels wide with
+// round joins and caps. closed joins its last point to its first.
+func (p *painter) addStroke(xy []float32, w float32, closed bool) {
+	n := len(xy) / 2
+	if n < 2 || w <= 0 {
+		if n == 1 && w > 0 {
+			p.addCircle(xy[0], xy[1], w/2)
+		}
+		return
+	}
+	p.feature()
+	h := w / 2
+	round := h >= 0.75 // joins of hairlines are invisible
+	segs := n - 1
+	if closed {
+		segs = n
+	}
+	var cx0, cy0, cx1, cy1 float32 = math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32
+	inChunk := 0
+	for i := 0; i < segs; i++ {
+		j := (i + 1) % n
+		ax, ay, bx, by := xy[2*i], xy[2*i+1], xy[2*j], xy[2*j+1]
+		dx, dy := bx-ax, by-ay
+		l := float32(math.Hypot(float64(dx), float64(dy)))
+		if l < 1e-3 {
+			continue
+		}
+		nx0, ny0 := min(cx0, ax, bx), min(cy0, ay, by)
+		nx1, ny1 := max(cx1, ax, bx), max(cy1, ay, by)
+		if inChunk > 0 && (nx1-nx0 > strokeChunk || ny1-ny0 > strokeChunk) {
+			p.feature()
+			nx0, ny0, nx1, ny1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+			inChunk = 0
+		}
+		cx0, cy0, cx1, cy1 = nx0, ny0, nx1, ny1
+		inChunk++
+		nx, ny := -dy/l*h, dx/l*h
+		p.begin()
+		p.add(ax+nx, ay+ny)
+		p.add(bx+nx, by+ny)
+		p.add(bx-nx, by-ny)
+		p.add(ax-nx, ay-ny)
+		if round {
+			p.circle(ax, ay, h)
+			if !closed && i == segs-1 {
+				p.circle(bx, by, h)
+			}
+		}
+	}
+}
+
+// addDashes adds the dashes of the polyline xy: on pixels drawn, off
+// skipped, starting phase pixels into the pattern.
+func (p *painter) addDashes(xy []float32, w, on, off float32, closed bool) {
+	n := len(xy) / 2
+	if closed && n > 2 {
+		xy = append(xy[:len(xy):len(xy)], xy[0], xy[1])
+		n++
+	}
+	var dash []float32
+	drawing := true
+	left := on
+	for i := 0; i+1 < n; i++ {
+		ax, ay, bx, by := xy[2*i], xy[2*i+1], xy[2*i+2], xy[2*i+3]
+		l := float32(math.Hypot(float64(bx-ax), float64(by-ay)))
+		t := float32(0)
+		for l-t > 1e-3 {
+			step := min(left, l-t)
+			t0 := t
+			t += step
+			left -= step
+			if drawing {
+				if len(dash) == 0 {
+					dash = append(dash, ax+(bx-ax)*t0/l, ay+(by-ay)*t0/l)
+				}
+				dash = append(dash, ax+(bx-ax)*t/l, ay+(by-ay)*t/l)
+			}
+			if left <= 1e-3 {
+				if drawing && len(dash) >= 4 {
+					p.addStroke(dash, w, false)
+				}
+				dash = dash[:0]
+				drawing = !drawing
+				if drawing {
+					left = on
+				} else {
+					left = off
+				}
+			}
+		}
+	}
+	if drawing && len(dash) >= 4 {
+		p.addStroke(dash, w, false)
+	}
+}
+
+// fill paints the collected sub-paths in c and clears them.
+func (p *painter) fill(c color.NRGBA) {
+	defer p.reset()
+	if p.empty() || c.A == 0 {
+		return
+	}
+	b := p.dst.Bounds()
+	all := bbox(p.minX, p.minY, p.maxX, p.maxY).Intersect(b)
+	if all.Empty() {
+		return
+	}
+	// Feature by feature: features are drawn over each other, which
+	// blends translucent overlaps twice but touches far fewer pixels.
+	if len(p.groups) > 1 {
+		for i, g := range p.groups {
+			last := len(p.starts)
+			if i+1 < len(p.groups) {
+				last = p.groups[i+1].first
+			}
+			if r := bbox(g.minX, g.minY, g.maxX, g.maxY).Intersect(b); !r.Empty() && last > g.first {
+				p.fillRange(g.first, last, r, c)
+			}
+		}
+		return
+	}
+	p.fillRange(0, len(p.starts), all, c)
+}
+
+func bbox(minX, minY, maxX, maxY float32) image.Rectangle {
+	return image.Rect(int(math.Floor(float64(minX))), int(math.Floor(float64(minY))),
+		int(math.Ceil(float64(maxX)))+1, int(math.Ceil(float64(maxY)))+1)
+}
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
+
+// band is the height in pixels of the strips a large fill is split into:
+// the rasteriser's cost grows with the area it covers, and a strip's
+// width is only what the shape spans within it, so a diagonal line or a
+// thin slanted polygon costs little more than the pixels it covers.
+const band = 32
+
+// fillRange fills sub-paths first to last (exclusive) within r.
+func (p *painter) fillRange(first, last int, r image.Rectangle, c color.NRGBA) {
+	if r.Dx() <= 512 && (r.Dy() <= 2*band || r.Dx()*r.Dy() < 16384) {
+		p.fillRect(first, last, r, c)
+		return
+	}
+	for y0 := r.Min.Y; y0 < r.Max.Y; y0 += band {
+		y1 := min(y0+band, r.Max.Y)
+		fy0, fy1 := float32(y0), float32(y1)
+		minX, maxX := float32(math.MaxFloat32), float32(-math.MaxFloat32)
+		for k := first; k < last; k++ {
+			s := p.starts[k]
+			e := len(p.pts) / 2
+			if k+1 < len(p.starts) {
+				e = p.starts[k+1]
+			}
+			for i := s; i < e; i++ {
+				j := i + 1
+				if j == e {
+					j = s
+				}
+				ax, ay, bx, by := p.pts[2*i], p.pts[2*i+1], p.pts[2*j], p.pts[2*j+1]
+				if ay > by {
+					ax, ay, bx, by = bx, by, ax, ay
+				}
+				if by < fy0 || ay > fy1 {
+					continue
+				}
+				// The part of the edge within the strip.
+				xa, xb := ax, bx
+				if by > ay {
+					if ay < fy0 {
+						xa = ax + (bx-ax)*(fy0-ay)/(by-ay)
+					}
+					if by > fy1 {
+						xb = ax + (bx-ax)*(fy1-ay)/(by-ay)
+					}
+				}
+				minX, maxX = min(minX, xa, xb), max(maxX, xa, xb)
+			}
+		}
+		if minX > maxX {
+			continue
+		}
+		sr := image.Rect(int(math.Floor(float64(minX))), y0, int(math.Ceil(float64(maxX)))+1, y1).Intersect(r)
+		// At most 512 wide, where the rasteriser's fixed-point math is
+		// faster than its floating-point math.
+		for x0 := sr.Min.X; x0 < sr.Max.X; x0 += 512 {
+			p.fillRect(first, last, image.Rect(x0, y0, min(x0+512, sr.Max.X), y1), c)
+		}
+	}
+}
+
+// fillRect fills sub-paths first to last (exclusive) clipped to r.
+func (p *painter) fillRect(first, last int, r image.Rectangle, c color.NRGBA) {
+	w, h := r.Dx(), r.Dy()
+	p.r.Reset(w, h)
+	p.r.DrawOp = draw.Src
+	ox, oy := float32(r.Min.X), float32(r.Min.Y)
+	for k := first; k < last; k++ {
+		s := p.starts[k]
+		e := len(p.pts) / 2
+		if k+1 < len(p.starts) {
+			e = p.starts[k+1]
+		}
+		p.r.MoveTo(p.pts[2*s]-ox, p.pts[2*s+1]-oy)
+		for i := s + 1; i < e; i++ {
+			p.r.LineTo(p.pts[2*i]-ox, p.pts[2*i+1]-oy)
+		}
+		p.r.ClosePath()
+	}
+	if cap(p.mask.Pix) < w*h {
+		p.mask.Pix = make([]uint8, w*h)
+	}
+	p.mask.Pix = p.mask.Pix[:w*h]
+	p.mask.Stride = w
+	p.mask.Rect = image.Rect(0, 0, w, h)
+	p.r.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+	composite(p.dst, r, &p.mask, c)
+}
+
+// composite paints colour c over dst within r through mask (whose origin
+// is r.Min), skipping uncovered pixels eight at a time.
+func composite(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, c color.NRGBA) {
+	ca := uint32(c.A)
+	cr, cg, cb := uint32(c.R), uint32(c.G), uint32(c.B)
+	w := r.Dx()
+	for y := 0; y < r.Dy(); y++ {
+		mrow := mask.Pix[y*mask.Stride : y*mask.Stride+w]
+		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		row := dst.Pix[off : off+4*w]
+		for x := 0; x < w; x++ {
+			if x+8 <= w && binary.LittleEndian.Uint64(mrow[x:]) == 0 {
+				x += 7
+				continue
+			}
+			m := uint32(mrow[x])
+			if m == 0 {
+				continue
+			}
+			a := div255(m * ca)
+			d := row[4*x : 4*x+4 : 4*x+4]
+			if a == 255 {
+				d[0], d[1], d[2], d[3] = uint8(cr), uint8(cg), uint8(cb), 255
+				continue
+			}
+			ia := 255 - a
+			d[0] = uint8(div255(uint32(d[0])*ia + cr*a))
+			d[1] = uint8(div255(uint32(d[1])*ia + cg*a))
+			d[2] = uint8(div255(uint32(d[2])*ia + cb*a))
+			d[3] = uint8(div255(uint32(d[3])*ia + 255*a))
+		}
+	}
+}
+
+// div255 divides x (at most 255·255) by 255, rounded.
+func div255(x uint32) uint32 {
+	x += 128
+	return (x + x>>8) >> 8
+}
+
+// paintAll fills dst with c.
+func paintAll(dst *image.RGBA, c color.NRGBA) {
+	r, g, b, a := c.RGBA()
+	px := [4]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), uint8(a >> 8)}
+	if len(dst.Pix) == 0 {
+		return
+	}
+	copy(dst.Pix[:4], px[:])
+	for n := 4; n < len(dst.Pix); n *= 2 {
+		copy(dst.Pix[n:], dst.Pix[:n])
+	}
+}
+
+// blit draws src (premultiplied RGBA) over dst with its centre at x, y.
+func blit(dst *image.RGBA, src *image.RGBA, x, y float32) {
+	sb := src.Bounds()
+	at := image.Pt(int(math.Round(float64(x)))-sb.Dx()/2, int(math.Round(float64(y)))-sb.Dy()/2)
+	draw.Draw(dst, sb.Sub(sb.Min).Add(at), src, sb.Min, draw.Over)
+}
