@@ -1,7 +1,6 @@
-// Package app is SafetyNet's main window. For now it lists the open
-// GeoPackage's layers with their feature counts, shows the file and its
-// extent in a status bar, and opens another file from the File menu; the
-// map comes later.
+// Package app is SafetyNet's main window: the community map with its layer
+// panel and legend, the selected feature's attributes, search, measuring,
+// import, recent files and settings.
 package app
 
 import (
@@ -9,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,11 +21,15 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/paulmach/orb"
 
 	"safetynet/data/store"
+	"safetynet/geo/viewport"
 	"safetynet/icons"
 	"safetynet/ui/locale"
+	"safetynet/ui/mapview"
 	"safetynet/ui/theme"
 )
 
@@ -36,33 +40,38 @@ const Title = "SafetyNet 安全网"
 // loadTheme finds the CJK font once per process; tests replace it.
 var loadTheme = sync.OnceValues(theme.Load)
 
+// do hands a function to the Fyne goroutine. Tests replace it with a queue
+// that their own goroutine runs, as Fyne's test driver would run fyne.Do on
+// the calling goroutine.
+var do = fyne.Do
+
 // settled, when set, is called on the Fyne goroutine each time a
 // background read or open has been handed back to the window; for tests.
 var settled func()
 
-// App is SafetyNet's main window and the store it shows. Its methods must
-// be called on the Fyne goroutine; reads of the store run on goroutines of
-// their own and hand their results back with fyne.Do.
+// App is SafetyNet's main window and the store it shows: the map in the
+// centre, the layers with their legend on the left, the selected feature
+// on the right, a search box and tools above, a status bar below. Its
+// methods must be called on the Fyne goroutine; reads of the store run on
+// goroutines of their own and hand their results back with fyne.Do.
 type App struct {
 	fyne   fyne.App
 	win    fyne.Window
 	ctx    context.Context // cancelled when the window closes
 	cancel context.CancelFunc
+	th     *theme.Theme // nil when no CJK font was found
 
 	store *store.Store // nil when no file is open
 	gen   int          // counts loads; results of an older load are dropped
-	rows  []row        // one per layer, in store.LayerNames order
+	sel   int          // counts selections; an older feature read is dropped
 
-	table                *widget.Table
-	path, extent, notice *widget.Label
-}
+	m      *mapview.Map
+	layers *layerPanel
+	info   *infoPanel
+	search *searchBox
+	recent *fyne.Menu
 
-// row is one layer's line in the table.
-type row struct {
-	layer string
-	count int
-	err   error
-	done  bool // false while the count is being read
+	path, extent, notice, cursor, scale, measure *widget.Label
 }
 
 // New builds the main window of a showing s, which may be nil. The window
@@ -73,76 +82,239 @@ type row struct {
 // switches the interface to English (see locale.Use) and says so in the
 // status bar. Call locale.Use before New.
 func New(a fyne.App, s *store.Store) *App {
+	x := &App{fyne: a, store: s}
 	notice := ""
 	if th, err := loadTheme(); err == nil {
-		a.Settings().SetTheme(th)
+		x.th = th
 	} else {
 		if locale.Current() != locale.English {
 			locale.Use(locale.English) // English needs no extra font; the choice is valid
 		}
 		notice = lang.L("No Chinese font found, so SafetyNet is shown in English. Install fonts-noto-cjk or fonts-wqy-microhei to see Chinese.")
 	}
+	settings := LoadSettings(a.Preferences())
+	x.applyTheme(settings.Theme)
 	a.SetIcon(icons.App)
 
-	x := &App{fyne: a, store: s}
 	x.ctx, x.cancel = context.WithCancel(context.Background())
 	x.win = a.NewWindow(Title)
 	x.win.SetIcon(icons.App)
 	x.win.SetMaster()
-	x.win.Resize(fyne.NewSize(900, 600))
+	x.win.Resize(fyne.NewSize(1280, 800))
+
+	x.m = mapview.New(s)
+	x.m.SetTileURL(settings.TileURL)
+	x.m.OnSelect = x.selected
+	x.m.OnCursor = func(p orb.Point) {
+		x.cursor.SetText(fmt.Sprintf("%s, %s", degrees(p[0]), degrees(p[1])))
+	}
+	x.m.OnViewChanged = x.viewChanged
+	x.m.OnMeasure = x.measured
 	x.win.SetOnClosed(func() {
 		x.cancel()
+		x.m.Close()
 		if x.store != nil {
 			x.store.Close()
 			x.store = nil
 		}
 	})
 
-	open := fyne.NewMenuItem(lang.L("Open…"), x.chooseFile)
-	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
-	x.win.Canvas().AddShortcut(open.Shortcut, func(fyne.Shortcut) { x.chooseFile() })
-	quit := fyne.NewMenuItem(lang.L("Quit"), a.Quit)
-	quit.IsQuit = true
-	x.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, fyne.NewMenuItemSeparator(), quit)))
-
-	x.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(x.rows), 2 },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		x.updateCell,
-	)
-	x.table.ShowHeaderColumn = false
-	x.table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.TextStyle.Bold = true
-		return l
-	}
-	x.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col == 0 {
-			l.Alignment = fyne.TextAlignLeading
-			l.SetText(lang.L("Layer"))
-		} else {
-			l.Alignment = fyne.TextAlignTrailing
-			l.SetText(lang.L("Features"))
-		}
-	}
-	x.table.SetColumnWidth(0, 280)
-	x.table.SetColumnWidth(1, 140)
+	x.buildMenu()
+	x.info = newInfoPanel()
+	x.layers = newLayerPanel(layerEntries(safetyLayers, basemapLayers, mapview.FieldsOfView), legend, func(key string, on bool) {
+		x.m.SetLayerVisible(key, on)
+	})
+	x.search = newSearchBox(x.ctx, x.win, func() *store.Store { return x.store }, x.found)
 
 	x.path = widget.NewLabel("")
 	x.path.Truncation = fyne.TextTruncateEllipsis
 	x.extent = widget.NewLabel("")
+	x.cursor = widget.NewLabel("")
+	x.scale = widget.NewLabel("")
+	x.measure = widget.NewLabel("")
 	x.notice = widget.NewLabel(notice)
 	x.notice.Importance = widget.WarningImportance
 	if notice == "" {
 		x.notice.Hide()
 	}
 	status := container.NewVBox(widget.NewSeparator(), x.notice,
-		container.NewBorder(nil, nil, nil, x.extent, x.path))
-	x.win.SetContent(container.NewBorder(nil, status, nil, nil, x.table))
+		container.NewBorder(nil, nil, container.NewHBox(x.cursor, x.scale, x.measure), x.extent, x.path))
+
+	toolNames := []string{lang.L("Select"), lang.L("Measure distance"), lang.L("Measure area")}
+	tools := widget.NewRadioGroup(toolNames, nil)
+	tools.Horizontal = true
+	tools.Required = true
+	tools.SetSelected(toolNames[0])
+	tools.OnChanged = func(v string) {
+		x.m.SetTool(mapview.Tool(indexOf(toolNames, v)))
+		x.measure.SetText("")
+	}
+	home := widget.NewButtonWithIcon(lang.L("Home"), fynetheme.HomeIcon(), x.m.Home)
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(tools, home),
+		container.NewGridWithColumns(2, x.search.entry))
+
+	left := container.NewVScroll(container.NewPadded(x.layers.box))
+	right := container.NewPadded(x.info.box)
+	inner := container.NewHSplit(x.m, right)
+	inner.Offset = 0.8
+	split := container.NewHSplit(left, inner)
+	split.Offset = 0.17
+	x.win.SetContent(container.NewBorder(top, status, nil, nil, split))
+	x.win.Canvas().Focus(x.m)
 
 	x.load()
 	return x
+}
+
+// Layers listed in the layer panel: the safety layers over the basemap.
+var (
+	safetyLayers  = []string{store.Cameras, store.KeyAreas, store.PatrolRoutes, store.Checkpoints, store.FireEquipment, store.Hazards, store.AccessPoints, store.Facilities}
+	basemapLayers = []string{store.Buildings, store.Roads, store.Landuse, store.Water}
+)
+
+// applyTheme sets the CJK theme in the variant the user chose.
+func (x *App) applyTheme(variant string) {
+	th := x.th
+	if th == nil {
+		th = theme.New(nil, nil)
+	}
+	x.fyne.Settings().SetTheme(th.WithVariant(variant))
+}
+
+func (x *App) buildMenu() {
+	open := fyne.NewMenuItem(lang.L("Open…"), x.chooseFile)
+	open.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
+	x.win.Canvas().AddShortcut(open.Shortcut, func(fyne.Shortcut) { x.chooseFile() })
+	x.recent = fyne.NewMenu(lang.L("Open recent"))
+	recent := fyne.NewMenuItem(lang.L("Open recent"), nil)
+	recent.ChildMenu = x.recent
+	x.fillRecent()
+	imp := fyne.NewMenuItem(lang.L("Import OSM or GeoJSON…"), func() {
+		chooseImport(x.ctx, x.win, x.store, x.imported)
+	})
+	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
+	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { chooseImport(x.ctx, x.win, x.store, x.imported) })
+	settings := fyne.NewMenuItem(lang.L("Settings…"), func() {
+		showSettings(x.win, x.fyne.Preferences(), func(s Settings) {
+			x.applyTheme(s.Theme)
+			x.m.SetTileURL(s.TileURL)
+		})
+	})
+	quit := fyne.NewMenuItem(lang.L("Quit"), x.fyne.Quit)
+	quit.IsQuit = true
+	x.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, recent, imp,
+		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit)))
+}
+
+// fillRecent lists the recent files in File › Open recent.
+func (x *App) fillRecent() {
+	x.recent.Items = nil
+	for _, p := range x.fyne.Preferences().StringList(prefRecent) {
+		path := p
+		x.recent.Items = append(x.recent.Items, fyne.NewMenuItem(path, func() { x.Open(path) }))
+	}
+	if len(x.recent.Items) == 0 {
+		none := fyne.NewMenuItem(lang.L("No recent files"), nil)
+		none.Disabled = true
+		x.recent.Items = append(x.recent.Items, none)
+	}
+	x.recent.Refresh()
+}
+
+// selected shows the feature the map selected, read in the background.
+func (x *App) selected(sel mapview.Selection) {
+	x.sel++
+	if sel.Layer == "" || x.store == nil {
+		x.info.clear()
+		return
+	}
+	n, s := x.sel, x.store
+	go func() {
+		ctx, cancel := context.WithTimeout(x.ctx, 5*time.Second)
+		defer cancel()
+		r, ok, err := s.Get(ctx, sel.Layer, sel.FID)
+		do(func() {
+			if n != x.sel {
+				return
+			}
+			if err != nil || !ok {
+				x.info.clear()
+			} else {
+				x.info.show(sel.Layer, r)
+			}
+			if settled != nil {
+				settled()
+			}
+		})
+	}()
+}
+
+// found flies to a feature found by the search box and selects it.
+func (x *App) found(h store.Hit) {
+	zoom := 18.0
+	if h.Bound.Max[0]-h.Bound.Min[0] > 0.002 || h.Bound.Max[1]-h.Bound.Min[1] > 0.002 {
+		size := x.m.Size()
+		zoom = viewport.Fit(h.Bound, float64(max(size.Width, 400)), float64(max(size.Height, 300)), 48).Zoom
+	}
+	x.m.FlyTo(h.Bound.Center(), zoom)
+	x.m.Select(h.Layer, h.FID)
+	x.selected(mapview.Selection{Layer: h.Layer, FID: h.FID})
+	x.win.Canvas().Focus(x.m)
+}
+
+// viewChanged shows the zoom and the scale of the map.
+func (x *App) viewChanged(v viewport.Viewport) {
+	// A screen pixel is about 0.28 mm (OGC's standard rendering pixel).
+	denom := v.MetresPerPixel() / 0.00028
+	x.scale.SetText(lang.L("zoom {{.Zoom}} · 1:{{.Scale}}", map[string]any{
+		"Zoom": strconv.FormatFloat(v.Zoom, 'f', 1, 64), "Scale": thousands(int(roundScale(denom))),
+	}))
+}
+
+// roundScale rounds a scale denominator to two significant digits.
+func roundScale(d float64) float64 {
+	if d < 100 {
+		return math.Round(d)
+	}
+	p := math.Pow(10, math.Floor(math.Log10(d))-1)
+	return math.Round(d/p) * p
+}
+
+// measured shows what the measuring tool measured so far.
+func (x *App) measured(ms mapview.Measurement) {
+	switch {
+	case ms.Tool == mapview.ToolMeasureArea && len(ms.Points) >= 3:
+		x.measure.SetText(lang.L("area {{.Area}} · perimeter {{.Length}}", map[string]any{"Area": area(ms.Area), "Length": length(ms.Distance)}))
+	case len(ms.Points) >= 2:
+		x.measure.SetText(lang.L("distance {{.Length}}", map[string]any{"Length": length(ms.Distance)}))
+	default:
+		x.measure.SetText("")
+	}
+}
+
+func length(m float64) string {
+	if m >= 1000 {
+		return strconv.FormatFloat(m/1000, 'f', 2, 64) + " km"
+	}
+	return strconv.FormatFloat(m, 'f', 1, 64) + " m"
+}
+
+func area(m2 float64) string {
+	if m2 >= 1e6 {
+		return strconv.FormatFloat(m2/1e6, 'f', 3, 64) + " km²"
+	}
+	return thousands(int(math.Round(m2))) + " m²"
+}
+
+// imported reloads the map and the counts after an import.
+func (x *App) imported(summary string, err error) {
+	if err != nil {
+		x.ShowError(err)
+		return
+	}
+	x.m.SetStore(x.store)
+	x.load()
+	dialog.ShowInformation(lang.L("Import"), summary, x.win)
 }
 
 // Window returns the main window.
@@ -164,7 +336,7 @@ func (x *App) ShowOpenError(path string, err error) { x.ShowError(openError(path
 func (x *App) Open(path string) {
 	go func() {
 		s, err := openExisting(path)
-		fyne.Do(func() {
+		do(func() {
 			if err != nil {
 				x.ShowOpenError(path, err)
 				if settled != nil {
@@ -178,6 +350,10 @@ func (x *App) Open(path string) {
 			}
 			old := x.store
 			x.store = s
+			x.m.SetStore(s)
+			x.info.clear()
+			addRecent(x.fyne.Preferences(), absolute(path))
+			x.fillRecent()
 			x.load()
 			if old != nil {
 				go old.Close() // waits for reads still running
@@ -248,44 +424,46 @@ func (x *App) chooseFile() {
 func (x *App) load() {
 	x.gen++
 	gen, s := x.gen, x.store
+	names := store.LayerNames()
 	if s == nil {
-		x.rows = nil
+		for _, n := range names {
+			x.layers.setCount(n, countNone)
+		}
 		x.win.SetTitle(Title)
 		x.path.SetText(lang.L("No GeoPackage open. Choose File › Open… to open one."))
 		x.extent.SetText("")
-		x.table.Refresh()
 		return
 	}
-	names := store.LayerNames()
-	x.rows = make([]row, len(names))
-	for i, n := range names {
-		x.rows[i] = row{layer: n}
+	for _, n := range names {
+		x.layers.setCount(n, countReading)
 	}
 	x.win.SetTitle(Title + " — " + filepath.Base(s.Path()))
 	x.path.SetText(absolute(s.Path()))
 	x.extent.SetText(lang.L("Reading…"))
-	x.table.Refresh()
 
 	go func() {
 		ctx, cancel := context.WithTimeout(x.ctx, time.Minute)
 		defer cancel()
-		rows := make([]row, len(names))
+		counts := make([]int, len(names))
+		var err error
 		for i, n := range names {
-			c, err := s.Count(ctx, n)
-			rows[i] = row{layer: n, count: c, err: err, done: true}
-		}
-		b, found, err := s.Extent(ctx)
-		for _, r := range rows {
+			c, e := s.Count(ctx, n)
+			counts[i] = c
 			if err == nil {
-				err = r.err
+				err = e
 			}
 		}
-		fyne.Do(func() {
+		b, found, e := s.Extent(ctx)
+		if err == nil {
+			err = e
+		}
+		do(func() {
 			if gen != x.gen {
 				return // another file was opened meanwhile
 			}
-			x.rows = rows
-			x.table.Refresh()
+			for i, n := range names {
+				x.layers.setCount(n, counts[i])
+			}
 			switch {
 			case err != nil:
 				x.extent.SetText(lang.L("Could not read {{.File}}: {{.Err}}", map[string]any{"File": filepath.Base(s.Path()), "Err": err}))
@@ -302,29 +480,6 @@ func (x *App) load() {
 			}
 		})
 	}()
-}
-
-func (x *App) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row >= len(x.rows) {
-		l.SetText("")
-		return
-	}
-	r := x.rows[id.Row]
-	if id.Col == 0 {
-		l.Alignment = fyne.TextAlignLeading
-		l.SetText(locale.Layer(r.layer))
-		return
-	}
-	l.Alignment = fyne.TextAlignTrailing
-	switch {
-	case !r.done:
-		l.SetText("…")
-	case r.err != nil:
-		l.SetText(lang.L("error"))
-	default:
-		l.SetText(thousands(r.count))
-	}
 }
 
 // degrees formats a longitude or latitude to 5 decimals, about a metre.

@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +16,7 @@ import (
 
 	"safetynet/data/store"
 	"safetynet/ui/locale"
+	"safetynet/ui/mapview"
 	"safetynet/ui/theme"
 )
 
@@ -72,19 +73,32 @@ func start(t *testing.T, s *store.Store) (*App, <-chan struct{}) {
 	a := test.NewTempApp(t)
 	ch := make(chan struct{}, 8)
 	settled = func() { ch <- struct{}{} }
-	t.Cleanup(func() { settled = nil })
+	queue = make(chan func(), 1024)
+	do = func(fn func()) { queue <- fn }
+	mapview.TestHandOff(true)
+	t.Cleanup(func() { settled, do = nil, fyne.Do; mapview.TestHandOff(false) })
 	x := New(a, s)
 	t.Cleanup(x.win.Close)
 	x.win.Resize(fyne.NewSize(900, 600))
 	return x, ch
 }
 
+// queue holds what the window's goroutines hand to the Fyne goroutine;
+// wait runs it on the test's goroutine.
+var queue chan func()
+
 func wait(t *testing.T, ch <-chan struct{}) {
 	t.Helper()
-	select {
-	case <-ch:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the background read did not finish in 10 s")
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case fn := <-queue:
+			fn()
+		case <-ch:
+			return
+		case <-timeout:
+			t.Fatal("the background read did not finish in 10 s")
+		}
 	}
 }
 
@@ -111,29 +125,27 @@ func labels(o fyne.CanvasObject) []string {
 	return out
 }
 
-// cells returns the table as drawn: layer title -> count text.
+// cells returns the layer panel as drawn: layer title -> count text.
 func cells(x *App) map[string]string {
-	ls := labels(x.table)
 	out := map[string]string{}
-	for i := 0; i+1 < len(ls); i += 2 {
-		out[ls[i]] = ls[i+1]
+	for key, c := range x.layers.checks {
+		out[c.Text] = x.layers.counts[key].Text
 	}
 	return out
 }
 
-func TestTableShowsCounts(t *testing.T) {
+func TestLayerPanelShowsCounts(t *testing.T) {
 	tests := []struct {
 		language string
 		want     map[string]string
-		header   []string
 		extent   string
 	}{
 		{locale.Chinese,
 			map[string]string{"建筑": "3", "摄像机": "2", "隐患": "1", "道路": "0", "巡逻路线": "0", "出入口": "0"},
-			[]string{"图层", "要素数"}, "范围：121.45000, 31.22000 – 121.45220, 31.22220（经度, 纬度）"},
+			"范围：121.45000, 31.22000 – 121.45220, 31.22220（经度, 纬度）"},
 		{locale.English,
 			map[string]string{"Buildings": "3", "Cameras": "2", "Hazards": "1", "Roads": "0", "Patrol routes": "0", "Access points": "0"},
-			[]string{"Layer", "Features"}, "Extent: 121.45000, 31.22000 – 121.45220, 31.22220 (lon, lat)"},
+			"Extent: 121.45000, 31.22000 – 121.45220, 31.22220 (lon, lat)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.language, func(t *testing.T) {
@@ -142,11 +154,8 @@ func TestTableShowsCounts(t *testing.T) {
 			x, ch := start(t, s)
 			wait(t, ch)
 			got := cells(x)
-			if len(got) != len(store.LayerNames())+1 { // +1: the header row
-				t.Errorf("table shows %d rows, want %d layers and a header: %v", len(got), len(store.LayerNames()), got)
-			}
-			if got[tt.header[0]] != tt.header[1] {
-				t.Errorf("header = %v, want %v", got, tt.header)
+			if len(got) != len(store.LayerNames())+1 { // +1: the fields of view
+				t.Errorf("panel shows %d rows, want %d layers and the fields of view: %v", len(got), len(store.LayerNames()), got)
 			}
 			for layer, n := range tt.want {
 				if got[layer] != n {
@@ -249,8 +258,10 @@ func TestOpenReplacesStore(t *testing.T) {
 func TestNoStore(t *testing.T) {
 	useLanguage(t, locale.English)
 	x, _ := start(t, nil)
-	if got := labels(x.table); !slices.Equal(got, []string{"Layer", "Features"}) {
-		t.Errorf("table shows %q, want only its header", got)
+	for layer, n := range cells(x) {
+		if n != "" {
+			t.Errorf("%s shows count %q with no store", layer, n)
+		}
 	}
 	if !strings.HasPrefix(x.path.Text, "No GeoPackage open.") {
 		t.Errorf("status = %q", x.path.Text)
@@ -298,7 +309,7 @@ func TestOpenMenuShowsFileDialog(t *testing.T) {
 	x, ch := start(t, newStore(t, "a.gpkg"))
 	wait(t, ch)
 	menu := x.win.MainMenu()
-	if menu == nil || len(menu.Items) != 1 || menu.Items[0].Label != "文件" {
+	if menu == nil || len(menu.Items) < 1 || menu.Items[0].Label != "文件" {
 		t.Fatalf("main menu = %+v, want one File menu", menu)
 	}
 	var open, quit *fyne.MenuItem
@@ -316,5 +327,67 @@ func TestOpenMenuShowsFileDialog(t *testing.T) {
 	open.Action()
 	if x.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Open… showed no file dialog")
+	}
+}
+
+func TestSearchFliesToAndSelects(t *testing.T) {
+	useLanguage(t, locale.English)
+	s := newStore(t, "a.gpkg")
+	err := s.Update(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.Insert(store.Camera{Geom: orb.Point{121.4512, 31.2212}, Names: store.Names{Name: "南门", NameEn: "South Gate"},
+			Code: "CAM-077", MountHeight: 3, Heading: 90, HFOV: 70, ResolutionH: 2560, MaxRange: 25, Status: store.CameraOnline})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, ch := start(t, s)
+	wait(t, ch)
+	x.search.entry.SetText("cam-077")
+	x.search.run()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(x.search.hits) == 0 && time.Now().Before(deadline) {
+		select {
+		case fn := <-queue:
+			fn()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if len(x.search.hits) != 1 || x.search.hits[0].FID != 3 || x.search.hits[0].Layer != store.Cameras {
+		t.Fatalf("hits = %+v, want cameras/3", x.search.hits)
+	}
+	x.search.entry.OnSubmitted("cam-077") // Enter takes the first hit
+	wait(t, ch)
+	if sel := x.m.Selected(); sel.Layer != store.Cameras || sel.FID != 3 {
+		t.Errorf("map selection = %s/%d, want cameras/3", sel.Layer, sel.FID)
+	}
+	if c := x.m.View().Center; math.Abs(c[0]-121.4512) > 1e-6 || math.Abs(c[1]-31.2212) > 1e-6 {
+		t.Errorf("map centre = %v, want the camera", c)
+	}
+	if want := "Cameras · South Gate"; x.info.title.Text != want {
+		t.Errorf("info title = %q, want %q", x.info.title.Text, want)
+	}
+	text := strings.Join(labels(x.info.form), "\n")
+	for _, want := range []string{"cameras/3", "CAM-077", "2560", "90 °", "online"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("info panel lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestScaleAndMeasureText(t *testing.T) {
+	for _, tc := range []struct {
+		d    float64
+		want float64
+	}{{42, 42}, {1234, 1200}, {11046, 11000}, {987654, 990000}} {
+		if got := roundScale(tc.d); got != tc.want {
+			t.Errorf("roundScale(%v) = %v, want %v", tc.d, got, tc.want)
+		}
+	}
+	if got := length(1234.5); got != "1.23 km" {
+		t.Errorf("length = %q", got)
+	}
+	if got := area(2500); got != "2,500 m²" {
+		t.Errorf("area = %q", got)
 	}
 }

@@ -105,15 +105,25 @@ func Current() string {
 // Layer returns the name of a store layer ("buildings", "patrol_routes")
 // in the current language, or the layer name itself when it has no
 // translation.
-func Layer(name string) string {
-	if !layers[name] {
+func Layer(name string) string { return keyed("layer.", name) }
+
+// Column returns the name of an attribute column ("mount_height") in the
+// current language, or the column name itself when it has no translation.
+func Column(name string) string { return keyed("col.", name) }
+
+// Value returns a coded attribute value ("hydrant_outdoor", "online") in
+// the current language, or the value itself when it is not a code we know.
+func Value(v string) string { return keyed("val.", v) }
+
+func keyed(prefix, name string) string {
+	if !keys[prefix+name] {
 		return name // lang would log every miss
 	}
-	return lang.X("layer."+name, name)
+	return lang.X(prefix+name, name)
 }
 
-// layers are the layers named in the translation files.
-var layers = func() map[string]bool {
+// keys are the keys of the English translation file.
+var keys = func() map[string]bool {
 	b, err := translations.ReadFile("translations/en.json")
 	if err != nil {
 		panic(err)
@@ -124,9 +134,7 @@ var layers = func() map[string]bool {
 	}
 	out := map[string]bool{}
 	for k := range m {
-		if name, ok := strings.CutPrefix(k, "layer."); ok {
-			out[name] = true
-		}
+		out[k] = true
 	}
 	return out
 }()

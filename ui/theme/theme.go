@@ -14,6 +14,30 @@ import (
 // use.
 type Theme struct {
 	regular, bold fyne.Resource
+	variant       *fyne.ThemeVariant // nil: follow the system
+}
+
+// Variants a user can choose in the settings.
+const (
+	System = "system"
+	Light  = "light"
+	Dark   = "dark"
+)
+
+// WithVariant returns a copy of t that is always light or dark ("light",
+// "dark"), or follows the system ("system" or anything else).
+func (t *Theme) WithVariant(name string) *Theme {
+	c := *t
+	c.variant = nil
+	switch name {
+	case Light:
+		v := theme.VariantLight
+		c.variant = &v
+	case Dark:
+		v := theme.VariantDark
+		c.variant = &v
+	}
+	return &c
 }
 
 // New returns a theme drawing regular text in regular and bold text in
@@ -49,6 +73,8 @@ func Load() (*Theme, error) {
 // text.
 func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
 	switch {
+	case t.regular == nil:
+		return theme.DefaultTheme().Font(s)
 	case s.Monospace, s.Symbol:
 		return theme.DefaultTheme().Font(s)
 	case s.Bold:
@@ -59,6 +85,9 @@ func (t *Theme) Font(s fyne.TextStyle) fyne.Resource {
 
 // Color returns the default theme's colour.
 func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.variant != nil {
+		v = *t.variant
+	}
 	return theme.DefaultTheme().Color(n, v)
 }
 
