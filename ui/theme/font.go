@@ -198,8 +198,11 @@ func sfntExt(data []byte, off uint32) (string, error) {
 // collectionOffsets reads the table directory offsets of a TrueType
 // collection's faces.
 func collectionOffsets(data []byte) ([]uint32, error) {
+	if len(data) < 12 {
+		return nil, errors.New("damaged collection header (too short)")
+	}
 	n := binary.BigEndian.Uint32(data[8:12])
-	if n == 0 || uint64(12+4*n) > uint64(len(data)) {
+	if n == 0 || 12+4*uint64(n) > uint64(len(data)) {
 		return nil, fmt.Errorf("damaged collection header (%d faces)", n)
 	}
 	out := make([]uint32, n)
