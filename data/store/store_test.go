@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -169,6 +170,11 @@ func TestFailedUpdateLeavesFileUnchanged(t *testing.T) {
 		}},
 		{"wrong geometry", func(tx *store.Tx) error {
 			_, err := tx.InsertRecord(store.Cameras, store.Record{Geom: orb.LineString{{1, 1}, {2, 2}}})
+			return err
+		}},
+		{"NaN attribute", func(tx *store.Tx) error {
+			insert(tx)
+			_, err := tx.Insert(store.Camera{Geom: orb.Point{1, 1}, Heading: math.NaN()})
 			return err
 		}},
 		{"unknown column", func(tx *store.Tx) error {

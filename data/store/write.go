@@ -186,6 +186,11 @@ func (tx *Tx) Insert(f Feature) (int64, error) {
 	}
 	g, _ := v.FieldByIndex(t.def.geom).Interface().(orb.Geometry)
 	vals := t.def.toValues(v)
+	for i, x := range vals {
+		if f, ok := x.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+			return 0, fmt.Errorf("%s: %s is %v, not a number", t.def.name, t.def.cols[i].Name, f)
+		}
+	}
 	args := make([]any, 0, len(t.cols)+1)
 	args = append(args, nil)
 	// t.cols is the subset of def.cols present in the file, in def order.
