@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +11,8 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
+
+	"safetynet/data/fontfile"
 )
 
 // CJKFonts are where the usual packages install TrueType fonts with
@@ -219,7 +220,7 @@ var errNotTrueType = errors.New("not a TrueType font with glyf outlines (CFF fon
 // checkTrueType checks that the font whose table directory is at off has
 // TrueType outlines.
 func checkTrueType(data []byte, off uint32) error {
-	recs, err := tables(data, off)
+	recs, err := fontfile.Tables(data, off)
 	if err != nil {
 		return err
 	}
@@ -227,7 +228,7 @@ func checkTrueType(data []byte, off uint32) error {
 		return errNotTrueType
 	}
 	for _, r := range recs {
-		if r.tag == "glyf" {
+		if r.Tag == "glyf" {
 			return nil
 		}
 	}
@@ -237,20 +238,16 @@ func checkTrueType(data []byte, off uint32) error {
 // collectionFace returns the first face of a TrueType collection that has
 // TrueType outlines and is not monospaced, rebuilt as a single font.
 func collectionFace(data []byte) ([]byte, error) {
-	if len(data) < 12 {
-		return nil, errors.New("damaged collection header")
-	}
-	n := binary.BigEndian.Uint32(data[8:12])
-	if n == 0 || 12+4*uint64(n) > uint64(len(data)) {
-		return nil, fmt.Errorf("damaged collection header (%d faces)", n)
+	faces, err := fontfile.Faces(data)
+	if err != nil {
+		return nil, err
 	}
 	first := -1
-	for i := 0; i < int(n); i++ {
-		off := binary.BigEndian.Uint32(data[12+4*i:])
+	for i, off := range faces {
 		if checkTrueType(data, off) != nil {
 			continue
 		}
-		out, err := extractFace(data, off)
+		out, err := fontfile.Extract(data, off)
 		if err != nil {
 			continue
 		}
@@ -269,61 +266,5 @@ func collectionFace(data []byte) ([]byte, error) {
 	if first < 0 {
 		return nil, errNotTrueType
 	}
-	return extractFace(data, binary.BigEndian.Uint32(data[12+4*first:]))
-}
-
-type tableRecord struct {
-	tag                      string
-	sum, offset, length, pos uint32
-}
-
-// tables reads the table records of the font whose directory is at off.
-func tables(data []byte, off uint32) ([]tableRecord, error) {
-	if uint64(off)+12 > uint64(len(data)) {
-		return nil, errors.New("table directory beyond the end of the file")
-	}
-	n := uint32(binary.BigEndian.Uint16(data[off+4:]))
-	if uint64(off)+12+16*uint64(n) > uint64(len(data)) {
-		return nil, errors.New("table directory beyond the end of the file")
-	}
-	out := make([]tableRecord, n)
-	for i := range out {
-		r := data[off+12+16*uint32(i):]
-		out[i] = tableRecord{
-			tag:    string(r[:4]),
-			sum:    binary.BigEndian.Uint32(r[4:]),
-			offset: binary.BigEndian.Uint32(r[8:]),
-			length: binary.BigEndian.Uint32(r[12:]),
-		}
-		if uint64(out[i].offset)+uint64(out[i].length) > uint64(len(data)) {
-			return nil, fmt.Errorf("table %q beyond the end of the file", out[i].tag)
-		}
-	}
-	return out, nil
-}
-
-// extractFace rebuilds the face whose table directory is at off as a
-// stand-alone font: the same directory followed by copies of its tables.
-func extractFace(data []byte, off uint32) ([]byte, error) {
-	recs, err := tables(data, off)
-	if err != nil {
-		return nil, err
-	}
-	head := 12 + 16*len(recs)
-	size := head
-	for i := range recs {
-		recs[i].pos = uint32(size)
-		size += int(recs[i].length+3) &^ 3 // tables start on 4-byte boundaries
-	}
-	out := make([]byte, size)
-	copy(out, data[off:off+12])
-	for i, r := range recs {
-		w := out[12+16*i:]
-		copy(w, r.tag)
-		binary.BigEndian.PutUint32(w[4:], r.sum)
-		binary.BigEndian.PutUint32(w[8:], r.pos)
-		binary.BigEndian.PutUint32(w[12:], r.length)
-		copy(out[r.pos:], data[r.offset:r.offset+r.length])
-	}
-	return out, nil
+	return fontfile.Extract(data, faces[first])
 }

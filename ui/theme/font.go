@@ -12,6 +12,8 @@ import (
 	"unicode/utf16"
 
 	"fyne.io/fyne/v2"
+
+	"safetynet/data/fontfile"
 )
 
 // ErrNoCJKFont is returned by FindCJKFont when no font with Chinese glyphs
@@ -154,7 +156,7 @@ func LoadFont(path string) (fyne.Resource, error) {
 		}
 		return fyne.NewStaticResource(base+ext, data), nil
 	}
-	faces, err := collectionOffsets(data)
+	faces, err := fontfile.Faces(data)
 	if err != nil {
 		return nil, fmt.Errorf("theme: %s: %w", path, err)
 	}
@@ -171,7 +173,7 @@ func LoadFont(path string) (fyne.Resource, error) {
 	if best < 0 {
 		return nil, fmt.Errorf("theme: %s: no readable font in the collection", path)
 	}
-	font, err := extractFace(data, faces[best])
+	font, err := fontfile.Extract(data, faces[best])
 	if err != nil {
 		return nil, fmt.Errorf("theme: %s: face %d: %w", path, best, err)
 	}
@@ -195,90 +197,17 @@ func sfntExt(data []byte, off uint32) (string, error) {
 	}
 }
 
-// collectionOffsets reads the table directory offsets of a TrueType
-// collection's faces.
-func collectionOffsets(data []byte) ([]uint32, error) {
-	if len(data) < 12 {
-		return nil, errors.New("damaged collection header (too short)")
-	}
-	n := binary.BigEndian.Uint32(data[8:12])
-	if n == 0 || 12+4*uint64(n) > uint64(len(data)) {
-		return nil, fmt.Errorf("damaged collection header (%d faces)", n)
-	}
-	out := make([]uint32, n)
-	for i := range out {
-		out[i] = binary.BigEndian.Uint32(data[12+4*i:])
-	}
-	return out, nil
-}
-
-type tableRecord struct {
-	tag                      string
-	sum, offset, length, pos uint32
-}
-
-// tables reads the table records of the font whose directory is at off.
-func tables(data []byte, off uint32) ([]tableRecord, error) {
-	if uint64(off)+12 > uint64(len(data)) {
-		return nil, errors.New("table directory beyond the end of the file")
-	}
-	n := uint32(binary.BigEndian.Uint16(data[off+4:]))
-	if uint64(off)+12+16*uint64(n) > uint64(len(data)) {
-		return nil, errors.New("table directory beyond the end of the file")
-	}
-	out := make([]tableRecord, n)
-	for i := range out {
-		r := data[off+12+16*uint32(i):]
-		out[i] = tableRecord{
-			tag:    string(r[:4]),
-			sum:    binary.BigEndian.Uint32(r[4:]),
-			offset: binary.BigEndian.Uint32(r[8:]),
-			length: binary.BigEndian.Uint32(r[12:]),
-		}
-		if uint64(out[i].offset)+uint64(out[i].length) > uint64(len(data)) {
-			return nil, fmt.Errorf("table %q beyond the end of the file", out[i].tag)
-		}
-	}
-	return out, nil
-}
-
-// extractFace rebuilds the face whose table directory is at off as a
-// stand-alone font: the same directory followed by copies of its tables.
-func extractFace(data []byte, off uint32) ([]byte, error) {
-	recs, err := tables(data, off)
-	if err != nil {
-		return nil, err
-	}
-	head := 12 + 16*len(recs)
-	size := head
-	for i := range recs {
-		recs[i].pos = uint32(size)
-		size += int(recs[i].length+3) &^ 3 // tables start on 4-byte boundaries
-	}
-	out := make([]byte, size)
-	copy(out, data[off:off+12])
-	for i, r := range recs {
-		w := out[12+16*i:]
-		copy(w, r.tag)
-		binary.BigEndian.PutUint32(w[4:], r.sum)
-		binary.BigEndian.PutUint32(w[8:], r.pos)
-		binary.BigEndian.PutUint32(w[12:], r.length)
-		copy(out[r.pos:], data[r.offset:r.offset+r.length])
-	}
-	return out, nil
-}
-
 // familyNames returns the family names (name IDs 1 and 16, every platform
 // and language) of the font whose table directory is at off.
 func familyNames(data []byte, off uint32) []string {
-	recs, err := tables(data, off)
+	recs, err := fontfile.Tables(data, off)
 	if err != nil {
 		return nil
 	}
 	var name []byte
 	for _, r := range recs {
-		if r.tag == "name" {
-			name = data[r.offset : r.offset+r.length]
+		if r.Tag == "name" {
+			name = data[r.Offset : r.Offset+r.Length]
 		}
 	}
 	if len(name) < 6 {

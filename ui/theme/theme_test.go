@@ -198,21 +198,3 @@ func TestChineseRenders(t *testing.T) {
 		t.Error("monospaced text uses the CJK font")
 	}
 }
-
-func TestCollectionOffsetsDamaged(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		data []byte
-	}{
-		{"short", []byte("ttcf\x00\x01")},
-		{"no faces", []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x00")},
-		{"face count overflows", []byte("ttcf\x00\x01\x00\x00\x40\x00\x00\x01")},
-		{"more faces than bytes", []byte("ttcf\x00\x01\x00\x00\x00\x00\x00\x09\x00\x00\x00\x10")},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if _, err := collectionOffsets(tc.data); err == nil {
-				t.Error("accepted a damaged collection header")
-			}
-		})
-	}
-}
