@@ -71,6 +71,14 @@ type App struct {
 	search *searchBox
 	recent *fyne.Menu
 
+	plan       *planPanel
+	planOn     bool
+	planGen    int                // counts plan computations; an older result is dropped
+	planCancel context.CancelFunc // cancels the plan being computed
+	centre     *fyne.Container    // the map, or the map over the plan's table
+	planRes    *planResult        // the plan shown; nil when none
+	camEdit    *cameraEditor
+
 	path, extent, notice, cursor, scale, measure *widget.Label
 }
 
@@ -150,12 +158,19 @@ func New(a fyne.App, s *store.Store) *App {
 		x.measure.SetText("")
 	}
 	home := widget.NewButtonWithIcon(lang.L("Home"), fynetheme.HomeIcon(), x.m.Home)
-	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(tools, home),
+	x.plan = newPlanPanel(x.setPlan, x.flyToArea)
+	x.plan.suggest.OnTapped = x.suggestCameras
+	x.camEdit = newCameraEditor()
+	x.camEdit.onChange, x.camEdit.onDone = x.cameraChanged, x.cameraDone
+	x.camEdit.relayout = x.info.box.Refresh
+	x.info.extra.Add(x.camEdit.box)
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.toggle, tools, home),
 		container.NewGridWithColumns(2, x.search.entry))
 
 	left := container.NewVScroll(container.NewPadded(x.layers.box))
 	right := container.NewPadded(x.info.box)
-	inner := container.NewHSplit(x.m, right)
+	x.centre = container.NewStack(x.m)
+	inner := container.NewHSplit(x.centre, right)
 	inner.Offset = 0.8
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.17
@@ -225,6 +240,7 @@ func (x *App) fillRecent() {
 func (x *App) selected(sel mapview.Selection) {
 	x.sel++
 	if sel.Layer == "" || x.store == nil {
+		x.camEdit.hide()
 		x.info.clear()
 		return
 	}
@@ -237,10 +253,14 @@ func (x *App) selected(sel mapview.Selection) {
 			if n != x.sel {
 				return
 			}
+			x.camEdit.hide()
 			if err != nil || !ok {
 				x.info.clear()
 			} else {
 				x.info.show(sel.Layer, r)
+				if c, ok := x.planCamera(r); ok && sel.Layer == store.Cameras {
+					x.camEdit.edit(c)
+				}
 			}
 			if settled != nil {
 				settled()
@@ -423,6 +443,9 @@ func (x *App) chooseFile() {
 // the background.
 func (x *App) load() {
 	x.gen++
+	if x.planOn {
+		x.startPlan() // cancels the plan of the store shown before
+	}
 	gen, s := x.gen, x.store
 	names := store.LayerNames()
 	if s == nil {

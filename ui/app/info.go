@@ -21,6 +21,7 @@ type infoPanel struct {
 	form   *widget.Form
 	hint   *widget.Label
 	scroll *container.Scroll
+	extra  *fyne.Container // below the attributes: tools for the feature
 	box    *fyne.Container
 }
 
@@ -32,7 +33,8 @@ func newInfoPanel() *infoPanel {
 	p.hint.Wrapping = fyne.TextWrapWord
 	p.hint.Importance = widget.LowImportance
 	p.scroll = container.NewVScroll(p.hint)
-	p.box = container.NewBorder(p.title, nil, nil, nil, p.scroll)
+	p.extra = container.NewVBox()
+	p.box = container.NewBorder(p.title, p.extra, nil, nil, p.scroll)
 	p.clear()
 	return p
 }

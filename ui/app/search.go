@@ -68,7 +68,8 @@ func (b *searchBox) schedule() {
 	if b.timer != nil {
 		b.timer.Stop()
 	}
-	b.timer = time.AfterFunc(150*time.Millisecond, func() { do(b.run) })
+	hand := do // read here: tests replace do after the window closes
+	b.timer = time.AfterFunc(150*time.Millisecond, func() { hand(b.run) })
 }
 
 // run searches for the entry's text in the background and shows the hits.
@@ -79,11 +80,12 @@ func (b *searchBox) run() {
 		b.show(nil)
 		return
 	}
+	hand := do
 	go func() {
 		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
 		defer cancel()
 		hits, err := s.Search(ctx, text, 20)
-		do(func() {
+		hand(func() {
 			if gen != b.gen {
 				return
 			}

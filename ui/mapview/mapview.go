@@ -108,6 +108,7 @@ type Map struct {
 	tileURL    string
 	dark       int8 // 0 follows the theme, 1 light, 2 dark
 	data       *overlayData
+	coverage   *coverageData // drawn under the safety layers; nil for none
 	frame      overlayFrame
 	askedKey   overlayKey // the last overlay drawing asked for
 	tip        tooltip

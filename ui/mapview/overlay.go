@@ -394,11 +394,12 @@ func symbolSize(z float64) float64 {
 
 // overlayJob is one drawing of the safety layers.
 type overlayJob struct {
-	view    viewport.Viewport // of the image, margin included; Scale set
-	data    *overlayData
-	visible map[string]bool
-	sel     Selection
-	dark    bool
+	view     viewport.Viewport // of the image, margin included; Scale set
+	data     *overlayData
+	coverage *coverageData
+	visible  map[string]bool
+	sel      Selection
+	dark     bool
 }
 
 // overlayMargin is how far beyond the widget's edges the overlay image
@@ -461,6 +462,9 @@ func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
 	viewB := orb.Bound{Min: v.ToMercator(orb.Point{0, 0}), Max: v.ToMercator(orb.Point{v.Width, v.Height})}
 	on := func(l string) bool { return job.visible[l] }
 	fs := float32(s)
+
+	// The coverage, under everything else.
+	drawCoverage(p, job.coverage, viewB, screen, fs)
 
 	// Areas: key areas and hazard areas, lightly filled and outlined.
 	for _, l := range []struct {

@@ -123,6 +123,7 @@ func (m *Map) resized(size fyne.Size) {
 type state struct {
 	view     viewport.Viewport
 	data     *overlayData
+	coverage *coverageData
 	visible  map[string]bool
 	mask     uint8
 	dark     bool
@@ -139,7 +140,7 @@ func (m *Map) state() state {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return state{
-		view: m.view, data: m.data, visible: m.visibleLayers(), mask: m.baseMask(),
+		view: m.view, data: m.data, coverage: m.coverage, visible: m.visibleLayers(), mask: m.baseMask(),
 		dark: m.isDark(), tileURL: m.tileURL, sel: m.sel, frame: m.frame,
 		measured: m.measured, tool: m.tool, tip: m.tip, eng: m.eng,
 	}
@@ -150,6 +151,7 @@ func (m *Map) state() state {
 type overlayKey struct {
 	view    viewport.Viewport
 	data    *overlayData
+	cov     *coverageData
 	visible string
 	sel     Selection
 	dark    bool
@@ -179,11 +181,11 @@ func (r *renderer) layout(size fyne.Size) {
 	// new drawing asked for when the view or the content changed.
 	if st.data != nil {
 		job := overlayJob{
-			view: v.WithSize(v.Width+2*overlayMargin, v.Height+2*overlayMargin), data: st.data,
+			view: v.WithSize(v.Width+2*overlayMargin, v.Height+2*overlayMargin), data: st.data, coverage: st.coverage,
 			visible: st.visible, sel: st.sel, dark: st.dark,
 		}
 		job.view.Scale = v.Scale
-		key := overlayKey{job.view, st.data, visibleKey(st.visible), Selection{Layer: st.sel.Layer, FID: st.sel.FID}, st.dark}
+		key := overlayKey{job.view, st.data, st.coverage, visibleKey(st.visible), Selection{Layer: st.sel.Layer, FID: st.sel.FID}, st.dark}
 		r.m.mu.Lock()
 		if r.m.askedKey != key {
 			r.m.askedKey = key
