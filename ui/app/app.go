@@ -245,11 +245,12 @@ func (x *App) selected(sel mapview.Selection) {
 		return
 	}
 	n, s := x.sel, x.store
+	hand := do // read once: tests swap do between tests
 	go func() {
 		ctx, cancel := context.WithTimeout(x.ctx, 5*time.Second)
 		defer cancel()
 		r, ok, err := s.Get(ctx, sel.Layer, sel.FID)
-		do(func() {
+		hand(func() {
 			if n != x.sel {
 				return
 			}
@@ -354,9 +355,10 @@ func (x *App) ShowOpenError(path string, err error) { x.ShowError(openError(path
 // place of the current one. When it cannot be opened, a dialog says why
 // and the current file stays open.
 func (x *App) Open(path string) {
+	hand := do // read once: tests swap do between tests
 	go func() {
 		s, err := openExisting(path)
-		do(func() {
+		hand(func() {
 			if err != nil {
 				x.ShowOpenError(path, err)
 				if settled != nil {
@@ -464,6 +466,7 @@ func (x *App) load() {
 	x.path.SetText(absolute(s.Path()))
 	x.extent.SetText(lang.L("Reading…"))
 
+	hand := do // read once: tests swap do between tests
 	go func() {
 		ctx, cancel := context.WithTimeout(x.ctx, time.Minute)
 		defer cancel()
@@ -480,7 +483,7 @@ func (x *App) load() {
 		if err == nil {
 			err = e
 		}
-		do(func() {
+		hand(func() {
 			if gen != x.gen {
 				return // another file was opened meanwhile
 			}

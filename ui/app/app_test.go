@@ -73,8 +73,11 @@ func start(t *testing.T, s *store.Store) (*App, <-chan struct{}) {
 	a := test.NewTempApp(t)
 	ch := make(chan struct{}, 8)
 	settled = func() { ch <- struct{}{} }
-	queue = make(chan func(), 1024)
-	do = func(fn func()) { queue <- fn }
+	// The closure keeps its own queue: a goroutine of an earlier test that
+	// hands work over late must not touch this test's.
+	q := make(chan func(), 1024)
+	queue = q
+	do = func(fn func()) { q <- fn }
 	mapview.TestHandOff(true)
 	t.Cleanup(func() { settled, do = nil, fyne.Do; mapview.TestHandOff(false) })
 	x := New(a, s)

@@ -34,6 +34,7 @@ func importFile(ctx context.Context, win fyne.Window, s *store.Store, path strin
 	d.Resize(fyne.NewSize(420, 160))
 	d.Show()
 
+	hand := do // read once: tests swap do between tests
 	// progress is called on the import's goroutine; hand at most one value
 	// per frame to the bar.
 	var mu sync.Mutex
@@ -49,12 +50,12 @@ func importFile(ctx context.Context, win fyne.Window, s *store.Store, path strin
 		}
 		last = time.Now()
 		f := float64(doneBytes) / float64(total)
-		do(func() { bar.SetValue(f) })
+		hand(func() { bar.SetValue(f) })
 	}
 	go func() {
 		defer cancel()
 		summary, err := runImport(ctx, s, path, progress)
-		do(func() {
+		hand(func() {
 			d.Hide()
 			done(summary, err)
 		})

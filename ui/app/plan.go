@@ -666,7 +666,7 @@ func (x *App) addSuggestion(s placement.Suggestion) {
 			if err != nil {
 				x.ShowError(err)
 			} else {
-				x.m.SetStore(st)
+				x.m.Reload()
 				x.load() // counts, and the plan again
 			}
 			if settled != nil {

@@ -171,7 +171,7 @@ func New(s *store.Store) *Map {
 	m.pump = newPump(m.ctx, do)
 	m.ExtendBaseWidget(m)
 	go m.overlayLoop()
-	m.setStore(s)
+	m.setStore(s, false)
 	return m
 }
 
@@ -202,11 +202,26 @@ func (m *Map) SetStore(s *store.Store) {
 	if old != nil {
 		go old.close() // saves its tiles; the map no longer waits for it
 	}
-	m.setStore(s)
+	m.setStore(s, false)
 	m.Refresh()
 }
 
-func (m *Map) setStore(s *store.Store) {
+// Reload reads the store again after it changed (an edit, an added camera)
+// and keeps the view and the selection, unlike SetStore.
+func (m *Map) Reload() {
+	m.mu.Lock()
+	old, s := m.eng, m.store
+	m.mu.Unlock()
+	if old != nil {
+		go old.close()
+	}
+	m.setStore(s, true)
+	m.Refresh()
+}
+
+// setStore shows s; keep keeps the view and the selection (s is the store
+// shown already, read again).
+func (m *Map) setStore(s *store.Store, keep bool) {
 	m.mu.Lock()
 	if m.closed {
 		m.mu.Unlock()
@@ -214,11 +229,15 @@ func (m *Map) setStore(s *store.Store) {
 	}
 	m.store = s
 	m.data = nil
-	m.sel = Selection{}
-	m.frame = overlayFrame{}
 	m.askedKey = overlayKey{}
-	m.viewSet = false
-	m.homeWanted = true
+	if keep {
+		m.sel.Feature = nil // found again in the new data
+	} else {
+		m.sel = Selection{}
+		m.frame = overlayFrame{}
+		m.viewSet = false
+		m.homeWanted = true
+	}
 	eng := newEngine(s, m.work, m.pump, m.tilesArrived)
 	eng.setRemote(m.tileURL)
 	m.eng = eng

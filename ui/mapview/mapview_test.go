@@ -594,3 +594,39 @@ func TestReadOnlyStore(t *testing.T) {
 	m.SetStore(nil)
 	m.WaitIdle()
 }
+
+func TestReloadKeepsViewAndSelection(t *testing.T) {
+	s := demoStore(t)
+	m, _ := showMap(t, s, 800, 600)
+	cams, err := s.Cameras(context.Background(), store.World)
+	if err != nil || len(cams) == 0 {
+		t.Fatal(cams, err)
+	}
+	m.FlyTo(cams[0].Geom, 18.5)
+	m.Select(store.Cameras, cams[0].FID)
+	m.WaitIdle()
+	before := m.View()
+	added := store.Camera{Geom: cams[0].Geom, Code: "NEW-1", MountHeight: 3, HFOV: 70, ResolutionH: 1920, MaxRange: 20, Status: store.CameraOnline}
+	var fid int64
+	err = s.Update(context.Background(), func(tx *store.Tx) error {
+		fid, err = tx.Insert(added)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Reload()
+	if !m.WaitIdle() {
+		t.Fatal("the reload did not finish")
+	}
+	if v := m.View(); v.Center != before.Center || v.Zoom != before.Zoom {
+		t.Errorf("view moved from %v z%.2f to %v z%.2f", before.Center, before.Zoom, v.Center, v.Zoom)
+	}
+	if sel := m.Selected(); sel.Layer != store.Cameras || sel.FID != cams[0].FID || sel.Feature == nil {
+		t.Errorf("selection after reload = %+v", sel)
+	}
+	m.Select(store.Cameras, fid)
+	if sel := m.Selected(); sel.FID != fid || sel.Feature == nil {
+		t.Errorf("the new camera is not in the reloaded map: %+v", sel)
+	}
+}
