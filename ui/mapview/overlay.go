@@ -106,36 +106,40 @@ func loadOverlay(ctx context.Context, s *store.Store) (*overlayData, error) {
 		ring := sector(c)
 		d.sectors = append(d.sectors, shapeItem{layer: store.Cameras, fid: c.FID, rings: [][]orb.Point{ring}, bound: boundOf(ring), feature: c})
 	}
-	eq, err := s.FireEquipment(ctx, store.World)
-	if err != nil {
-		return nil, err
+	point := func(layer string, fid int64, at orb.Point, f store.Feature) pointItem {
+		return pointItem{layer: layer, fid: fid, m: viewport.Project(at), feature: f}
 	}
-	for _, e := range eq {
+	err = addPoints(ctx, d, s.FireEquipment, func(e store.Equipment) pointItem {
 		d.osm = d.osm || e.OSMID != ""
-		d.points[store.FireEquipment] = append(d.points[store.FireEquipment], pointItem{layer: store.FireEquipment, fid: e.FID, m: viewport.Project(e.Geom), symbol: equipmentSymbol(e.Kind), feature: e})
+		p := point(store.FireEquipment, e.FID, e.Geom, e)
+		p.symbol = equipmentSymbol(e.Kind)
+		return p
+	})
+	if err == nil {
+		err = addPoints(ctx, d, s.AccessPoints, func(a store.AccessPoint) pointItem {
+			d.osm = d.osm || a.OSMID != ""
+			p := point(store.AccessPoints, a.FID, a.Geom, a)
+			p.symbol = accessSymbol(a.Kind)
+			return p
+		})
 	}
-	aps, err := s.AccessPoints(ctx, store.World)
+	if err == nil {
+		err = addPoints(ctx, d, s.Facilities, func(f store.Facility) pointItem {
+			d.osm = d.osm || f.OSMID != ""
+			p := point(store.Facilities, f.FID, f.Geom, f)
+			p.symbol = facilitySymbol(f.Kind)
+			return p
+		})
+	}
+	if err == nil {
+		err = addPoints(ctx, d, s.Checkpoints, func(c store.Checkpoint) pointItem {
+			p := point(store.Checkpoints, c.FID, c.Geom, c)
+			p.label = strconv.Itoa(c.Seq)
+			return p
+		})
+	}
 	if err != nil {
 		return nil, err
-	}
-	for _, a := range aps {
-		d.osm = d.osm || a.OSMID != ""
-		d.points[store.AccessPoints] = append(d.points[store.AccessPoints], pointItem{layer: store.AccessPoints, fid: a.FID, m: viewport.Project(a.Geom), symbol: accessSymbol(a.Kind), feature: a})
-	}
-	fs, err := s.Facilities(ctx, store.World)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range fs {
-		d.osm = d.osm || f.OSMID != ""
-		d.points[store.Facilities] = append(d.points[store.Facilities], pointItem{layer: store.Facilities, fid: f.FID, m: viewport.Project(f.Geom), symbol: facilitySymbol(f.Kind), feature: f})
-	}
-	cps, err := s.Checkpoints(ctx, store.World)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cps {
-		d.points[store.Checkpoints] = append(d.points[store.Checkpoints], pointItem{layer: store.Checkpoints, fid: c.FID, m: viewport.Project(c.Geom), label: strconv.Itoa(c.Seq), feature: c})
 	}
 	hs, err := s.Hazards(ctx, store.World)
 	if err != nil {
@@ -174,6 +178,20 @@ func loadOverlay(ctx context.Context, s *store.Store) (*overlayData, error) {
 		d.shapes[store.PatrolRoutes] = append(d.shapes[store.PatrolRoutes], shapeItem{layer: store.PatrolRoutes, fid: r.FID, rings: [][]orb.Point{line}, bound: boundOf(line), feature: r})
 	}
 	return d, nil
+}
+
+// addPoints reads every feature of a point layer and adds the item that
+// item makes of each to the layer's points.
+func addPoints[T store.Feature](ctx context.Context, d *overlayData, read func(context.Context, orb.Bound) ([]T, error), item func(T) pointItem) error {
+	fs, err := read(ctx, store.World)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		p := item(f)
+		d.points[p.layer] = append(d.points[p.layer], p)
+	}
+	return nil
 }
 
 func polyItem(layer string, fid int64, mp orb.MultiPolygon, f store.Feature) shapeItem {
