@@ -58,6 +58,8 @@ type Store struct {
 	mu       sync.Mutex
 	tables   map[string]*table // guarded by mu; what the file holds per layer
 	readOnly bool
+
+	liveReady bool // guarded by mu; the alerts and event_log tables exist (live.go)
 }
 
 // table is how one layer is stored in this particular file: our own files

@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS safetynet_tilesets (
 // underscores) for tiles of tileSize pixels at zoom levels 0 to 22 if it
 // does not exist, and empties it when its source or style changed.
 func (s *Store) EnsureTileSet(ctx context.Context, name, source, style string, tileSize int) error {
-	if !tileSetName.MatchString(name) || layers[name] != nil {
+	if !tileSetName.MatchString(name) || layers[name] != nil || name == AlertsTable || name == EventLogTable {
 		return fmt.Errorf("store: %q cannot name a tile set", name)
 	}
 	if s.sameTileSet(ctx, s.r, name, source, style) {

@@ -43,6 +43,7 @@ type Tx struct {
 	// schema, and a rollback restores it with everything else.
 	rtreeInserts map[string]*sql.Stmt
 	triggers     map[string]string // trigger name -> its CREATE statement
+	onCommit     []func()          // run after a successful commit
 }
 
 // Update runs fn in one write transaction on the store's single writer
@@ -83,7 +84,13 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err = tx.finish(); err != nil {
 		return s.wrap(err)
 	}
-	return s.wrap(sqlTx.Commit())
+	if err = sqlTx.Commit(); err != nil {
+		return s.wrap(err)
+	}
+	for _, f := range tx.onCommit {
+		f()
+	}
+	return nil
 }
 
 // finish restores the R-tree triggers set aside and records the new extent

@@ -1,0 +1,40 @@
+package console_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"safetynet/feeds/console"
+	"safetynet/feeds/event"
+)
+
+// The subscriber's goroutine applies the hub's messages; the operator's
+// action is applied at once (seq 0) and published, and the hub's echo of
+// it changes nothing.
+func Example() {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	c := console.New(console.Options{Centre: orb.Point{121.6, 31.2}})
+
+	smoke := event.Event{ID: "sd-7", Type: "fire.smoke", Severity: event.Severe, Time: now,
+		Geometry: orb.Point{121.601, 31.2}, Title: "Smoke detector SD-07"}
+	c.Apply(event.Message{Seq: 41, State: event.Fresh, Event: smoke}, now)
+
+	act, err := console.NewAction(console.ActionAssign, "sd-7", "li", "patrol:R1", "", now.Add(5*time.Second))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.Apply(event.Message{Event: act}, now.Add(5*time.Second))          // optimistic
+	c.Apply(event.Message{Seq: 42, Event: act}, now.Add(6*time.Second)) // the hub's echo
+
+	snap := c.Snapshot(now.Add(10 * time.Second))
+	for _, a := range snap.Queue(console.Filter{}, now.Add(10*time.Second)) {
+		fmt.Println(a.Subject, a.Status, a.AssignedTo, len(a.Actions), "action(s)")
+	}
+	fmt.Println("last seq", snap.LastSeq)
+	// Output:
+	// sd-7 assigned patrol:R1 1 action(s)
+	// last seq 42
+}
