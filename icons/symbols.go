@@ -16,6 +16,7 @@ import (
 // maintenance), fire equipment rounded red squares (an AED green),
 // hazards yellow triangles, gates and doors black diamonds, facilities
 // dark squares (assembly points and clinics green, fire stations red).
+// The alert_* files are white glyphs only, tinted by the map.
 //
 //go:embed symbols/*.svg
 var symbolFiles embed.FS
@@ -63,6 +64,16 @@ const (
 	RefusePoint         = "refuse_point"
 	Facility            = "facility"
 	NorthArrow          = "north_arrow"
+
+	// Glyphs of live alerts, white on transparent: the map draws them
+	// tinted on a disc coloured by severity.
+	AlertFire      = "alert_fire"
+	AlertIntrusion = "alert_intrusion"
+	AlertAccess    = "alert_access"
+	AlertMedical   = "alert_medical"
+	AlertCamera    = "alert_camera"
+	AlertAlarm     = "alert_alarm"
+	AlertRule      = "alert_rule"
 )
 
 // Symbol returns the SVG resource of the map symbol name (one of the

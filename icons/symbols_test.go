@@ -8,7 +8,8 @@ func TestSymbols(t *testing.T) {
 	names := []string{CameraOnline, CameraOffline, CameraMaintenance, Extinguisher,
 		ExtinguisherWheeled, Hydrant, FireCabinet, SupplyStore, Defibrillator, Hazard,
 		VehicleGate, PedestrianGate, Door, Barrier, Ramp, Police, FireStation,
-		AssemblyPoint, GuardBooth, ManagementOffice, Clinic, RefusePoint, Facility, NorthArrow}
+		AssemblyPoint, GuardBooth, ManagementOffice, Clinic, RefusePoint, Facility, NorthArrow,
+		AlertFire, AlertIntrusion, AlertAccess, AlertMedical, AlertCamera, AlertAlarm, AlertRule}
 	if got := len(SymbolNames()); got != len(names) {
 		t.Errorf("%d SVG files in symbols/, %d constants", got, len(names))
 	}

@@ -69,6 +69,9 @@ func (m *Map) Tapped(e *fyne.PointEvent) {
 		c.Focus(m)
 	}
 	q := orb.Point{float64(e.Position.X), float64(e.Position.Y)}
+	if m.Tool() == ToolPan && m.tapLive(q) {
+		return // live items lie above the features
+	}
 	m.mu.Lock()
 	tool := m.tool
 	v := m.view
@@ -170,6 +173,9 @@ func (m *Map) MouseMoved(e *desktop.MouseEvent) {
 	if ok {
 		tip = tooltipFor(h)
 		tip.at = q
+	}
+	if lt, ok := m.liveTooltip(v, q); ok {
+		tip = lt
 	}
 	changed := tip.title != m.tip.title || tip.detail != m.tip.detail || tip.title != "" && tip.at != m.tip.at
 	m.tip = tip

@@ -91,6 +91,9 @@ type Map struct {
 	OnViewChanged func(viewport.Viewport)
 	// OnMeasure is called after each click of a measuring tool.
 	OnMeasure func(Measurement)
+	// OnSelectLive is called with the ID of the live item the operator
+	// clicks (see SetLive); live items take precedence over features.
+	OnSelectLive func(id string)
 
 	// mu guards the fields below. The Fyne goroutine owns the widget, but
 	// Fyne's test driver runs fyne.Do callbacks on the goroutine that
@@ -124,6 +127,7 @@ type Map struct {
 	ovKick chan struct{}
 	spare  spareImage // an overlay image no longer shown
 	closed bool
+	live   liveLayer // the live layer (live.go), with a lock of its own
 	// ui, in tests, receives the batches meant for fyne.Do; WaitIdle runs
 	// them on the test's goroutine (see handOffInWait).
 	ui chan func()

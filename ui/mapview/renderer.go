@@ -45,6 +45,7 @@ type renderer struct {
 	tipBack    *canvas.Rectangle
 	tipTitle   *canvas.Text
 	tipDetail  *canvas.Text
+	live       liveObjects
 
 	objects []fyne.CanvasObject
 }
@@ -208,6 +209,7 @@ func (r *renderer) layout(size fyne.Size) {
 		objs = append(objs, r.overlay)
 	}
 
+	objs = append(objs, r.placeLive(st)...)
 	objs = append(objs, r.placeMeasure(st, col)...)
 	objs = append(objs, r.placeDecorations(st, size)...)
 	objs = append(objs, r.placeTooltip(st, size)...)
