@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -444,9 +445,24 @@ func (s *spareImage) take() *image.RGBA {
 	return img
 }
 
+// overlayPainters keeps the painters of overlay drawings, with their
+// buffers, from one drawing to the next.
+var overlayPainters = sync.Pool{New: func() any { return newPainter(nil) }}
+
+// overlayStrip is the least height in pixels of the strips an overlay
+// drawing is split into, one per processor.
+const overlayStrip = 128
+
 // drawOverlay draws the safety layers of job, into reuse when that is
-// an image of the right size.
+// an image of the right size. The image is drawn in horizontal strips,
+// one per processor, at the same time: each strip draws every shape and
+// symbol that meets it, clipped to it.
 func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
+	return drawStrips(job, reuse, runtime.GOMAXPROCS(0))
+}
+
+// drawStrips is drawOverlay in at most n strips.
+func drawStrips(job overlayJob, reuse *image.RGBA, n int) *image.RGBA {
 	v := job.view
 	s := v.Scale
 	if s <= 0 {
@@ -454,20 +470,54 @@ func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
 	}
 	r := image.Rect(0, 0, int(math.Ceil(v.Width*s)), int(math.Ceil(v.Height*s)))
 	img := reuse
-	if img == nil || img.Rect != r {
+	fresh := img == nil || img.Rect != r
+	if fresh {
 		img = image.NewRGBA(r)
-	} else {
-		clear(img.Pix)
 	}
-	d := job.data
-	if d == nil {
+	if job.data == nil || r.Empty() {
+		if !fresh {
+			clear(img.Pix)
+		}
 		return img
 	}
+	n = max(1, min(n, 4, r.Dy()/overlayStrip))
+	var wg sync.WaitGroup
+	for i := n - 1; i >= 0; i-- {
+		strip := image.Rect(r.Min.X, r.Min.Y+r.Dy()*i/n, r.Max.X, r.Min.Y+r.Dy()*(i+1)/n)
+		part := img.SubImage(strip).(*image.RGBA)
+		if i == 0 {
+			drawOverlayPart(job, part, !fresh)
+			break
+		}
+		wg.Go(func() { drawOverlayPart(job, part, !fresh) })
+	}
+	wg.Wait()
+	return img
+}
+
+// drawOverlayPart draws the safety layers of job that meet img's bounds,
+// a strip of the whole drawing as wide as it, after making it transparent
+// when wipe is set.
+func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
+	if wipe {
+		clear(img.Pix[:img.Rect.Dy()*img.Stride])
+	}
+	v := job.view
+	s := v.Scale
+	if s <= 0 {
+		s = 1
+	}
+	d := job.data
 	col := &lightOverlay
 	if job.dark {
 		col = &darkOverlay
 	}
-	p := newPainter(img)
+	p := overlayPainters.Get().(*painter)
+	p.dst = img
+	defer func() {
+		p.dst = nil
+		overlayPainters.Put(p)
+	}()
 	var buf []float32
 	screen := func(r []orb.Point) []float32 {
 		buf = buf[:0]
@@ -477,7 +527,12 @@ func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
 		}
 		return buf
 	}
-	viewB := orb.Bound{Min: v.ToMercator(orb.Point{0, 0}), Max: v.ToMercator(orb.Point{v.Width, v.Height})}
+	// The part of the view drawn, logical pixels, with room for strokes
+	// and arrows reaching into it from shapes beyond.
+	ib := img.Bounds()
+	const reach = 12
+	top, bottom := float64(ib.Min.Y)/s-reach, float64(ib.Max.Y)/s+reach
+	viewB := orb.Bound{Min: v.ToMercator(orb.Point{float64(ib.Min.X)/s - reach, top}), Max: v.ToMercator(orb.Point{float64(ib.Max.X)/s + reach, bottom})}
 	on := func(l string) bool { return job.visible[l] }
 	fs := float32(s)
 
@@ -602,7 +657,7 @@ func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
 		px := int(math.Round(size * s * layerScale(layer)))
 		for _, g := range groups(pts, layer, v) {
 			x, y := float32(g.at[0]*s), float32(g.at[1]*s)
-			if g.at[0] < -size || g.at[1] < -size || g.at[0] > v.Width+size || g.at[1] > v.Height+size {
+			if g.at[0] < -size || g.at[1] < top-size || g.at[0] > v.Width+size || g.at[1] > bottom+size {
 				continue
 			}
 			if len(g.items) > 1 {
@@ -673,7 +728,6 @@ func drawOverlay(job overlayJob, reuse *image.RGBA) *image.RGBA {
 			p.fill(col.haloInner)
 		}
 	}
-	return img
 }
 
 // ringXY returns a circle of radius r around x, y as xy pairs.

@@ -181,12 +181,7 @@ func (r *renderer) layout(size fyne.Size) {
 	// The safety layers, as last drawn, moved to the current view; and a
 	// new drawing asked for when the view or the content changed.
 	if st.data != nil {
-		job := overlayJob{
-			view: v.WithSize(v.Width+2*overlayMargin, v.Height+2*overlayMargin), data: st.data, coverage: st.coverage,
-			visible: st.visible, sel: st.sel, dark: st.dark,
-		}
-		job.view.Scale = v.Scale
-		key := overlayKey{job.view, st.data, st.coverage, visibleKey(st.visible), Selection{Layer: st.sel.Layer, FID: st.sel.FID}, st.dark}
+		job, key := overlayRequest(st)
 		r.m.mu.Lock()
 		if r.m.askedKey != key {
 			r.m.askedKey = key
@@ -214,6 +209,18 @@ func (r *renderer) layout(size fyne.Size) {
 	objs = append(objs, r.placeDecorations(st, size)...)
 	objs = append(objs, r.placeTooltip(st, size)...)
 	r.objects = objs
+}
+
+// overlayRequest returns the overlay drawing that st needs, and its key.
+func overlayRequest(st state) (overlayJob, overlayKey) {
+	v := st.view
+	job := overlayJob{
+		view: v.WithSize(v.Width+2*overlayMargin, v.Height+2*overlayMargin), data: st.data, coverage: st.coverage,
+		visible: st.visible, sel: st.sel, dark: st.dark,
+	}
+	job.view.Scale = v.Scale
+	key := overlayKey{job.view, st.data, st.coverage, visibleKey(st.visible), Selection{Layer: st.sel.Layer, FID: st.sel.FID}, st.dark}
+	return job, key
 }
 
 func visibleKey(vis map[string]bool) string {

@@ -87,7 +87,7 @@ var badgeFont = func() *opentype.Font {
 var faces = &textFace{faces: map[int]font.Face{}}
 
 // face returns the bold face at size pixels. Faces are not safe for
-// concurrent use: the overlay goroutine is their only user.
+// concurrent use: drawText holds textMu while it uses one.
 func (t *textFace) face(size int) font.Face {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -102,8 +102,15 @@ func (t *textFace) face(size int) font.Face {
 	return f
 }
 
-// drawText draws s centred on x, y in colour c.
+// textMu serialises the use of faces, which are not safe for concurrent
+// use, by the strips of an overlay drawing.
+var textMu sync.Mutex
+
+// drawText draws s centred on x, y in colour c, clipped to dst's bounds.
+// It is safe for concurrent use on distinct images.
 func drawText(dst *image.RGBA, s string, x, y float32, size int, c color.Color) {
+	textMu.Lock()
+	defer textMu.Unlock()
 	f := faces.face(size)
 	d := font.Drawer{Dst: dst, Src: image.NewUniform(c), Face: f}
 	w := d.MeasureString(s)
