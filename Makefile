@@ -10,7 +10,7 @@ export XDG_CACHE_HOME  ?= $(CURDIR)/$(BIN)/xdg/cache
 
 FYNE      ?= $(shell go env GOPATH)/bin/fyne
 
-.PHONY: run test bench build package fuzz vet clean
+.PHONY: run live test bench build package fuzz vet clean
 
 run: build
 	./$(BIN)/safetynet
@@ -19,6 +19,21 @@ build:
 	@.ci/deps app
 	$(GO) build -o $(BIN)/safetynet ./cmd/safetynet
 	$(GO) build -o $(BIN)/safetynetctl ./cmd/safetynetctl
+	$(GO) build -o $(BIN)/safetynet-hub ./cmd/safetynet-hub
+
+# The operator console live: a hub on localhost:$(HUB_PORT), `safetynetctl
+# simulate` playing patrols and alarms of the demo community into it for
+# $(LIVE_FOR), and the app following it. Everything stops with the window.
+HUB_PORT ?= 8480
+LIVE_FOR ?= 30m
+live: build
+	@mkdir -p $(BIN)/live && rm -f $(BIN)/live/* && ./$(BIN)/safetynetctl demo --db $(BIN)/live/demo.gpkg >/dev/null
+	@set -e; op=$$(./$(BIN)/safetynet-hub token add console --role operator --db $(BIN)/live/hub.db); \
+	 sim=$$(./$(BIN)/safetynet-hub token add simulator --role publisher --db $(BIN)/live/hub.db); \
+	 ./$(BIN)/safetynet-hub serve --db $(BIN)/live/hub.db --listen 127.0.0.1:$(HUB_PORT) 2>$(BIN)/live/hub.log & hub=$$!; \
+	 trap 'kill $$hub $$simpid 2>/dev/null' EXIT; sleep 1; \
+	 SAFETYNET_TOKEN=$$sim ./$(BIN)/safetynetctl simulate --db $(BIN)/live/demo.gpkg --hub http://127.0.0.1:$(HUB_PORT) --duration $(LIVE_FOR) >$(BIN)/live/simulate.log 2>&1 & simpid=$$!; \
+	 SAFETYNET_TOKEN=$$op ./$(BIN)/safetynet -db $(BIN)/live/demo.gpkg -hub http://127.0.0.1:$(HUB_PORT)
 
 # A desktop package (bin/SafetyNet.tar.xz) that installs the binary, a
 # .desktop entry and the icon: tar xf it, then `make user-install` inside.

@@ -2,10 +2,13 @@
 //
 // Usage:
 //
-//	safetynet [-db FILE] [-lang zh|en]
+//	safetynet [-db FILE] [-lang zh|en] [-hub URL [-token T] [-operator NAME]]
 //
 // With no -db it opens the built-in demo community, written on first use
 // to demo.gpkg in the user's config folder (~/.config/safetynet on Linux).
+// With -hub the operator console follows that alert hub for this run
+// (otherwise the hub set in Settings); the token may also come from
+// $SAFETYNET_TOKEN.
 package main
 
 import (
@@ -14,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
@@ -22,12 +26,19 @@ import (
 	"safetynet/data/store"
 	"safetynet/ui/app"
 	"safetynet/ui/locale"
+	"safetynet/ui/mapview"
 )
 
 func main() {
 	db := flag.String("db", "", "GeoPackage `file` to open (created when missing); default: the demo community")
 	language := flag.String("lang", "", "interface language, zh or en; default: from LANG")
+	hub := flag.String("hub", "", "alert hub `URL` the console follows for this run, e.g. http://localhost:8480; default: the one in Settings")
+	token := flag.String("token", os.Getenv("SAFETYNET_TOKEN"), "the console's token for -hub (role operator); default $SAFETYNET_TOKEN")
+	operator := flag.String("operator", "", "who acts, as written in the event log; default: the one in Settings, else the login name")
 	flag.Parse()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(mapview.MemoryLimit)
+	}
 
 	if err := locale.Use(*language); err != nil {
 		fmt.Fprintln(os.Stderr, "safetynet:", err)
@@ -41,6 +52,9 @@ func main() {
 		w.ShowOpenError(path, openErr)
 	} else if demoErr != nil {
 		w.ShowError(demoErr)
+	}
+	if *hub != "" {
+		w.FollowHub(*hub, *token, *operator)
 	}
 	w.ShowAndRun()
 }

@@ -79,6 +79,10 @@ type App struct {
 	planRes    *planResult        // the plan shown; nil when none
 	camEdit    *cameraEditor
 
+	live               *liveConsole
+	tabs               *container.AppTabs
+	alertsTab, infoTab *container.TabItem
+
 	path, extent, notice, cursor, scale, measure *widget.Label
 }
 
@@ -118,8 +122,13 @@ func New(a fyne.App, s *store.Store) *App {
 	}
 	x.m.OnViewChanged = x.viewChanged
 	x.m.OnMeasure = x.measured
+	x.live = newLiveConsole(x)
+	x.m.OnSelectLive = x.liveSelected
+	x.m.OnLiveDrawn(x.live.drawn)
 	x.win.SetOnClosed(func() {
 		x.cancel()
+		x.live.stop()
+		x.live.wait(3 * time.Second) // the last save of the picture
 		x.m.Close()
 		if x.store != nil {
 			x.store.Close()
@@ -146,7 +155,7 @@ func New(a fyne.App, s *store.Store) *App {
 		x.notice.Hide()
 	}
 	status := container.NewVBox(widget.NewSeparator(), x.notice,
-		container.NewBorder(nil, nil, container.NewHBox(x.cursor, x.scale, x.measure), x.extent, x.path))
+		container.NewBorder(nil, nil, container.NewHBox(x.live.conn, x.cursor, x.scale, x.measure), x.extent, x.path))
 
 	toolNames := []string{lang.L("Select"), lang.L("Measure distance"), lang.L("Measure area")}
 	tools := widget.NewRadioGroup(toolNames, nil)
@@ -168,17 +177,47 @@ func New(a fyne.App, s *store.Store) *App {
 		container.NewGridWithColumns(2, x.search.entry))
 
 	left := container.NewVScroll(container.NewPadded(x.layers.box))
-	right := container.NewPadded(x.info.box)
+	x.alertsTab = container.NewTabItem(lang.L("Alerts"), x.live.box)
+	x.infoTab = container.NewTabItem(lang.L("Feature"), container.NewPadded(x.info.box))
+	x.tabs = container.NewAppTabs(x.alertsTab, x.infoTab)
+	right := x.tabs
 	x.centre = container.NewStack(x.m)
 	inner := container.NewHSplit(x.centre, right)
-	inner.Offset = 0.8
+	inner.Offset = 0.7
 	split := container.NewHSplit(left, inner)
 	split.Offset = 0.17
 	x.win.SetContent(container.NewBorder(top, status, nil, nil, split))
 	x.win.Canvas().Focus(x.m)
 
 	x.load()
+	x.live.start(x.store, settings)
 	return x
+}
+
+// liveSelected selects the alert the operator clicked on the map.
+func (x *App) liveSelected(id string) {
+	if _, ok := x.live.alert(id); ok {
+		x.live.selectAlert(id, false)
+	}
+}
+
+// showAlerts brings the alert queue to the front.
+func (x *App) showAlerts() {
+	if x.tabs.Selected() != x.alertsTab {
+		x.tabs.Select(x.alertsTab)
+	}
+}
+
+// setAlertCount shows how many alerts the queue holds in its tab.
+func (x *App) setAlertCount(n int) {
+	t := lang.L("Alerts")
+	if n > 0 {
+		t += " (" + strconv.Itoa(n) + ")"
+	}
+	if x.alertsTab.Text != t {
+		x.alertsTab.Text = t
+		x.tabs.Refresh()
+	}
 }
 
 // Layers listed in the layer panel: the safety layers over the basemap.
@@ -210,15 +249,27 @@ func (x *App) buildMenu() {
 	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { chooseImport(x.ctx, x.win, x.store, x.imported) })
 	settings := fyne.NewMenuItem(lang.L("Settings…"), func() {
-		showSettings(x.win, x.fyne.Preferences(), func(s Settings) {
+		showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), func(s Settings) {
 			x.applyTheme(s.Theme)
 			x.m.SetTileURL(s.TileURL)
+			x.restartConsole(s)
 		})
 	})
 	quit := fyne.NewMenuItem(lang.L("Quit"), x.fyne.Quit)
 	quit.IsQuit = true
+	shortcut := func(label string, key fyne.KeyName, fn func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, fn)
+		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
+		x.win.Canvas().AddShortcut(it.Shortcut, func(fyne.Shortcut) { fn() })
+		return it
+	}
+	alerts := fyne.NewMenu(lang.L("Alerts"),
+		shortcut(lang.L("Next alert"), fyne.KeyN, func() { x.live.next() }),
+		shortcut(lang.L("Acknowledge"), fyne.KeyK, func() { x.live.acknowledge() }),
+		shortcut(lang.L("Assign…"), fyne.KeyG, func() { x.live.assignDialog() }),
+		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }))
 	x.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, recent, imp,
-		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit)))
+		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit), alerts))
 }
 
 // fillRecent lists the recent files in File › Open recent.
@@ -259,6 +310,7 @@ func (x *App) selected(sel mapview.Selection) {
 				x.info.clear()
 			} else {
 				x.info.show(sel.Layer, r)
+				x.tabs.Select(x.infoTab)
 				if c, ok := x.planCamera(r); ok && sel.Layer == store.Cameras {
 					x.camEdit.edit(c)
 				}
@@ -371,14 +423,22 @@ func (x *App) Open(path string) {
 				return
 			}
 			old := x.store
+			wg := x.live.wg
+			x.live.stop()
 			x.store = s
 			x.m.SetStore(s)
 			x.info.clear()
 			addRecent(x.fyne.Preferences(), absolute(path))
 			x.fillRecent()
 			x.load()
+			x.live.start(s, LoadSettings(x.fyne.Preferences()))
 			if old != nil {
-				go old.Close() // waits for reads still running
+				go func() {
+					if wg != nil {
+						wg.Wait() // the console's last save
+					}
+					old.Close() // waits for reads still running
+				}()
 			}
 		})
 	}()
@@ -533,4 +593,39 @@ func absolute(path string) string {
 		return p
 	}
 	return path
+}
+
+// restartConsole follows the hub of new settings when they changed what
+// the console depends on.
+func (x *App) restartConsole(s Settings) {
+	o := x.live.settings
+	if o.HubURL == s.HubURL && o.HubToken == s.HubToken && o.Rules == s.Rules && o.RemoveAfter == s.RemoveAfter {
+		x.live.settings = s // operator and sound apply at once
+		return
+	}
+	wg := x.live.wg
+	x.live.stop()
+	st := x.store
+	go func() {
+		if wg != nil {
+			wg.Wait()
+		}
+		do(func() {
+			if x.store == st {
+				x.live.start(st, s)
+			}
+		})
+	}()
+}
+
+// FollowHub makes the console follow the hub at url with token, acting
+// as operator (when not empty), for this run only: the settings keep
+// their own hub.
+func (x *App) FollowHub(url, token, operator string) {
+	s := LoadSettings(x.fyne.Preferences())
+	s.HubURL, s.HubToken = url, token
+	if operator != "" {
+		s.Operator = operator
+	}
+	x.restartConsole(s)
 }

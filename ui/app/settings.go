@@ -2,13 +2,17 @@ package app
 
 import (
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"safetynet/feeds/rules"
 	"safetynet/ui/locale"
 	"safetynet/ui/theme"
 )
@@ -19,6 +23,14 @@ const (
 	prefTheme    = "theme"    // "system", "light" or "dark"
 	prefTileURL  = "tile_url" // XYZ template, or ""
 	prefRecent   = "recent"   // GeoPackages opened, newest first
+
+	prefHubURL      = "hub_url"      // the alert hub, http(s)://host:port, or ""
+	prefHubToken    = "hub_token"    // the console's token (role operator)
+	prefOperator    = "operator"     // who acts, as written in the event log
+	prefSound       = "sound"        // sound for new severe alerts
+	prefSoundFile   = "sound_file"   // a WAV file, or "" for the built-in tone
+	prefRemoveAfter = "remove_after" // minutes a stale patrol unit stays greyed
+	prefRules       = "rules"        // the rules as JSON, or "" for the defaults
 )
 
 // maxRecent is how many files File › Open Recent lists.
@@ -29,6 +41,24 @@ type Settings struct {
 	Language string // "" follows the system
 	Theme    string
 	TileURL  string
+
+	HubURL, HubToken string
+	Operator         string
+	Sound            bool
+	SoundFile        string
+	RemoveAfter      float64 // minutes
+	Rules            string  // JSON; "" for the community's default rules
+}
+
+// operator is who acts: the name set, else the user's login name.
+func (s Settings) operator() string {
+	if s.Operator != "" {
+		return s.Operator
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "operator"
 }
 
 // LoadSettings reads the settings from p.
@@ -37,6 +67,14 @@ func LoadSettings(p fyne.Preferences) Settings {
 		Language: p.String(prefLanguage),
 		Theme:    p.StringWithFallback(prefTheme, theme.System),
 		TileURL:  p.String(prefTileURL),
+
+		HubURL:      p.String(prefHubURL),
+		HubToken:    p.String(prefHubToken),
+		Operator:    p.String(prefOperator),
+		Sound:       p.BoolWithFallback(prefSound, true),
+		SoundFile:   p.String(prefSoundFile),
+		RemoveAfter: p.FloatWithFallback(prefRemoveAfter, 5),
+		Rules:       p.String(prefRules),
 	}
 }
 
@@ -57,9 +95,40 @@ func checkTileURL(s string) error {
 	return nil
 }
 
+// checkHubURL reports what is wrong with a hub URL, or nil.
+func checkHubURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errorf("The hub URL must start with http:// or https:// and name a server, e.g. http://localhost:8740.")
+	}
+	return nil
+}
+
+// checkMinutes reports what is wrong with a number of minutes, or nil.
+func checkMinutes(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(v >= 0 && v <= 1440) {
+		return errorf("Enter minutes from 0 to 1440.")
+	}
+	return nil
+}
+
+// checkRules reports what is wrong with the rules' JSON, or nil.
+func checkRules(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	_, err := rules.Parse([]byte(s))
+	return err
+}
+
 // showSettings opens the settings dialog; apply is called with the new
-// settings when the user saves them.
-func showSettings(win fyne.Window, p fyne.Preferences, apply func(Settings)) {
+// settings when the user saves them. currentRules is the JSON of the rules
+// in force, shown for editing when the settings hold none of their own.
+func showSettings(win fyne.Window, p fyne.Preferences, currentRules string, apply func(Settings)) {
 	cur := LoadSettings(p)
 	langs := []string{lang.L("Follow the system"), "中文", "English"}
 	langCodes := []string{"", locale.Chinese, locale.English}
@@ -73,10 +142,41 @@ func showSettings(win fyne.Window, p fyne.Preferences, apply func(Settings)) {
 	tile.SetText(cur.TileURL)
 	tile.SetPlaceHolder("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 	tile.Validator = checkTileURL
+	hub := widget.NewEntry()
+	hub.SetText(cur.HubURL)
+	hub.SetPlaceHolder("http://localhost:8740")
+	hub.Validator = checkHubURL
+	token := widget.NewPasswordEntry()
+	token.SetText(cur.HubToken)
+	operator := widget.NewEntry()
+	operator.SetText(cur.Operator)
+	operator.SetPlaceHolder(cur.operator())
+	sound := widget.NewCheck(lang.L("Sound for new severe alerts"), nil)
+	sound.SetChecked(cur.Sound)
+	soundFile := widget.NewEntry()
+	soundFile.SetText(cur.SoundFile)
+	soundFile.SetPlaceHolder(lang.L("built-in tone"))
+	remove := widget.NewEntry()
+	remove.SetText(strconv.FormatFloat(cur.RemoveAfter, 'f', -1, 64))
+	remove.Validator = checkMinutes
+	rulesText := widget.NewMultiLineEntry()
+	rulesText.SetText(cur.Rules)
+	if cur.Rules == "" {
+		rulesText.SetText(currentRules) // the defaults in force, to edit
+	}
+	rulesText.SetPlaceHolder(lang.L("Empty: the community's default rules."))
+	rulesText.SetMinRowsVisible(6)
+	rulesText.Validator = checkRules
 	items := []*widget.FormItem{
 		{Text: lang.L("Language"), Widget: langSel, HintText: lang.L("Takes effect at the next start.")},
 		{Text: lang.L("Theme"), Widget: themeSel},
 		{Text: lang.L("Tile server"), Widget: tile, HintText: lang.L("Optional. Empty: the map is drawn from the GeoPackage's own layers.")},
+		{Text: lang.L("Alert hub"), Widget: hub, HintText: lang.L("Optional. Empty: the console shows what is stored.")},
+		{Text: lang.L("Token"), Widget: token, HintText: lang.L("A token with the operator role (safetynet-hub token add).")},
+		{Text: lang.L("Operator"), Widget: operator},
+		{Text: lang.L("Sound"), Widget: container.NewBorder(nil, nil, sound, nil, soundFile)},
+		{Text: lang.L("Remove stale units after (min)"), Widget: remove},
+		{Text: lang.L("Rules (JSON)"), Widget: rulesText, HintText: lang.L("Kinds: enter, leave, absence, camera_coverage, checkpoint.")},
 	}
 	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
@@ -86,13 +186,31 @@ func showSettings(win fyne.Window, p fyne.Preferences, apply func(Settings)) {
 			Language: langCodes[max(langSel.SelectedIndex(), 0)],
 			Theme:    themeCodes[max(themeSel.SelectedIndex(), 0)],
 			TileURL:  strings.TrimSpace(tile.Text),
+
+			HubURL:    strings.TrimSpace(hub.Text),
+			HubToken:  strings.TrimSpace(token.Text),
+			Operator:  strings.TrimSpace(operator.Text),
+			Sound:     sound.Checked,
+			SoundFile: strings.TrimSpace(soundFile.Text),
+			Rules:     strings.TrimSpace(rulesText.Text),
 		}
+		if s.Rules == strings.TrimSpace(currentRules) {
+			s.Rules = cur.Rules // unchanged defaults stay the defaults
+		}
+		s.RemoveAfter, _ = strconv.ParseFloat(strings.TrimSpace(remove.Text), 64)
 		p.SetString(prefLanguage, s.Language)
 		p.SetString(prefTheme, s.Theme)
 		p.SetString(prefTileURL, s.TileURL)
+		p.SetString(prefHubURL, s.HubURL)
+		p.SetString(prefHubToken, s.HubToken)
+		p.SetString(prefOperator, s.Operator)
+		p.SetBool(prefSound, s.Sound)
+		p.SetString(prefSoundFile, s.SoundFile)
+		p.SetFloat(prefRemoveAfter, s.RemoveAfter)
+		p.SetString(prefRules, s.Rules)
 		apply(s)
 	}, win)
-	d.Resize(fyne.NewSize(560, 320))
+	d.Resize(fyne.NewSize(640, 720))
 	d.Show()
 }
 

@@ -422,11 +422,13 @@ func monacoStore(t testing.TB) *store.Store {
 }
 
 // TestMonacoMemory pans a 1280×800 map across all of Monaco at zoom 17 and
-// checks that the process stays under 300 MB resident meanwhile.
+// checks that the process stays under 300 MB resident meanwhile, with the
+// soft memory limit the app runs under (MemoryLimit).
 func TestMonacoMemory(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("slow; and the race detector multiplies memory")
 	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
 	test.NewTempApp(t)
 	s := monacoStore(t)
 	runtime.GC()

@@ -490,6 +490,31 @@ func (m *Map) WaitIdle() bool {
 	}
 }
 
+// MemoryLimit is the soft limit on the Go heap the app sets for itself
+// (runtime/debug.SetMemoryLimit) unless GOMEMLIMIT says otherwise: near
+// it the collector works harder instead of letting the heap grow, which
+// keeps a map of a whole city well under 300 MB resident on a busy
+// machine.
+const MemoryLimit = 192 << 20
+
+// RunHandedOff runs, on the caller's goroutine, the work the map handed
+// over since the last call and returns how many pieces it ran, without
+// waiting for more. Only for maps made after TestHandOff(true); a no-op
+// otherwise.
+func (m *Map) RunHandedOff() int {
+	n := 0
+	for m.ui != nil {
+		select {
+		case fn := <-m.ui:
+			fn()
+			n++
+		default:
+			return n
+		}
+	}
+	return n
+}
+
 // setView changes the view after an interaction.
 func (m *Map) setView(f func(viewport.Viewport) viewport.Viewport) {
 	m.mu.Lock()
