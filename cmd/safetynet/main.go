@@ -2,10 +2,13 @@
 //
 // Usage:
 //
-//	safetynet [-db FILE] [-lang zh|en]
+//	safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE]
 //
 // With no -db it opens the built-in demo community, written on first use
 // to demo.gpkg in the user's config folder (~/.config/safetynet on Linux).
+// -plan opens in plan mode (coverage, key areas, camera placement);
+// -camera shows and selects the camera with that code or OSM id (in plan
+// mode its heading and field of view can then be edited at once).
 package main
 
 import (
@@ -27,6 +30,12 @@ import (
 func main() {
 	db := flag.String("db", "", "GeoPackage `file` to open (created when missing); default: the demo community")
 	language := flag.String("lang", "", "interface language, zh or en; default: from LANG")
+	plan := flag.Bool("plan", false, "open in plan mode: camera, patrol and fire coverage of the key areas; drag cameras, turn them, add suggested ones")
+	camera := flag.String("camera", "", "show and select the camera with this `code` (or OSM id such as node/123)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE]\n\n")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 
 	if err := locale.Use(*language); err != nil {
@@ -41,6 +50,12 @@ func main() {
 		w.ShowOpenError(path, openErr)
 	} else if demoErr != nil {
 		w.ShowError(demoErr)
+	}
+	if *plan {
+		w.SetPlanMode(true)
+	}
+	if *camera != "" {
+		w.SelectCamera(*camera)
 	}
 	w.ShowAndRun()
 }
