@@ -13,7 +13,7 @@ import (
 // at 24 pixels. Colour and shape both say what a symbol is, so that they
 // read with any colour vision (the Okabe–Ito palette): cameras are
 // circles (blue online, white with a red slash offline, orange in
-// maintenance), fire equipment rounded red squares (an AED green),
+// maintenance, white with a dashed blue ring and a hollow camera planned), fire equipment rounded red squares (an AED green),
 // hazards yellow triangles, gates and doors black diamonds, facilities
 // dark squares (assembly points and clinics green, fire stations red).
 // The alert_* files are white glyphs only, tinted by the map.
@@ -43,6 +43,7 @@ const (
 	CameraOnline        = "camera_online"
 	CameraOffline       = "camera_offline"
 	CameraMaintenance   = "camera_maintenance"
+	CameraPlanned       = "camera_planned"
 	Extinguisher        = "extinguisher"
 	ExtinguisherWheeled = "extinguisher_wheeled"
 	Hydrant             = "hydrant"

@@ -5,7 +5,7 @@ import "testing"
 // TestSymbols checks that every symbol constant names an SVG file and that
 // Fyne draws each one opaque at its centre at 24 pixels.
 func TestSymbols(t *testing.T) {
-	names := []string{CameraOnline, CameraOffline, CameraMaintenance, Extinguisher,
+	names := []string{CameraOnline, CameraOffline, CameraMaintenance, CameraPlanned, Extinguisher,
 		ExtinguisherWheeled, Hydrant, FireCabinet, SupplyStore, Defibrillator, Hazard,
 		VehicleGate, PedestrianGate, Door, Barrier, Ramp, Police, FireStation,
 		AssemblyPoint, GuardBooth, ManagementOffice, Clinic, RefusePoint, Facility, NorthArrow,

@@ -2,10 +2,13 @@
 //
 // Usage:
 //
-//	safetynet [-db FILE] [-lang zh|en] [-hub URL [-token T] [-operator NAME]]
+//	safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME]]
 //
 // With no -db it opens the built-in demo community, written on first use
 // to demo.gpkg in the user's config folder (~/.config/safetynet on Linux).
+// -plan opens in plan mode (coverage, key areas, camera placement);
+// -camera shows and selects the camera with that code or OSM id (in plan
+// mode its heading and field of view can then be edited at once).
 // With -hub the operator console follows that alert hub for this run
 // (otherwise the hub set in Settings); the token may also come from
 // $SAFETYNET_TOKEN.
@@ -35,6 +38,12 @@ func main() {
 	hub := flag.String("hub", "", "alert hub `URL` the console follows for this run, e.g. http://localhost:8480; default: the one in Settings")
 	token := flag.String("token", os.Getenv("SAFETYNET_TOKEN"), "the console's token for -hub (role operator); default $SAFETYNET_TOKEN")
 	operator := flag.String("operator", "", "who acts, as written in the event log; default: the one in Settings, else the login name")
+	plan := flag.Bool("plan", false, "open in plan mode: camera, patrol and fire coverage of the key areas; drag cameras, turn them, add suggested ones")
+	camera := flag.String("camera", "", "show and select the camera with this `code` (or OSM id such as node/123)")
+	flag.Usage = func() {
+		fmt.Fprintf(flag.CommandLine.Output(), "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME]]\n\n")
+		flag.PrintDefaults()
+	}
 	flag.Parse()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(mapview.MemoryLimit)
@@ -52,6 +61,12 @@ func main() {
 		w.ShowOpenError(path, openErr)
 	} else if demoErr != nil {
 		w.ShowError(demoErr)
+	}
+	if *plan {
+		w.SetPlanMode(true)
+	}
+	if *camera != "" {
+		w.SelectCamera(*camera)
 	}
 	if *hub != "" {
 		w.FollowHub(*hub, *token, *operator)

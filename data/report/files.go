@@ -258,8 +258,12 @@ func (r *Report) WriteProblems(w io.Writer) error {
 func (r *Report) WriteSummary(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	c := r.Cameras
-	fmt.Fprintf(bw, "%s: %d cameras (%d counted, %d skipped, %d estimated), %d key areas, rules %s, cell %g m\n",
-		r.Title, c.Total, c.Counted, c.Skipped, c.Estimated, len(r.Areas), r.Rules, r.Cell)
+	planned := ""
+	if c.Planned > 0 {
+		planned = fmt.Sprintf(", %d planned and left out of the coverage", c.Planned)
+	}
+	fmt.Fprintf(bw, "%s: %d cameras (%d counted, %d skipped, %d estimated%s), %d key areas, rules %s, cell %g m\n",
+		r.Title, c.Total, c.Counted, c.Skipped, c.Estimated, planned, len(r.Areas), r.Rules, r.Cell)
 	if len(r.Areas) > 0 {
 		fmt.Fprintf(bw, "%-10s %-10s %9s %7s %7s %7s %7s %8s %8s  %s\n", "key area", "level", "ground m2", "camera", "below", "unseen", "patrol", "extingu.", "nothing", "name")
 		for _, a := range r.Areas {

@@ -286,7 +286,7 @@ func (p *pdfReport) titlePage() error {
 		value, label string
 		alert        bool
 	}{
-		{fmt.Sprintf("%d", c.Counted), p.lang("摄像机", "cameras counted") + fmt.Sprintf(" · %d %s", c.Skipped, p.lang("跳过", "skipped")), c.Skipped > 0},
+		{fmt.Sprintf("%d", c.Counted), p.lang("摄像机", "cameras counted") + fmt.Sprintf(" · %d %s", c.Skipped, p.lang("跳过", "skipped")) + plannedText(p, c.Planned), c.Skipped > 0},
 		{pctText(share), p.lang("重点区域达标", "key-area ground at required detail"), share < 70},
 		{fmt.Sprintf("%d / %d", atLevel, len(r.Areas)), p.lang("区域 ≥ 90 %", "key areas ≥ 90 % at level"), atLevel < len(r.Areas)},
 		{area(r.Gap), p.lang("盲区", "gaps: open ground nothing reaches"), false},
@@ -993,4 +993,13 @@ func thousands(v float64, prec int) string {
 		b.WriteString("." + frac)
 	}
 	return b.String()
+}
+
+// plannedText says how many planned cameras the report leaves out, or
+// nothing when there are none.
+func plannedText(p *pdfReport, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" · %d %s", n, p.lang("规划中（未计入覆盖）", "planned, not in the coverage"))
 }

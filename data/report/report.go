@@ -109,6 +109,9 @@ type Level struct {
 // CameraCount counts a store's cameras.
 type CameraCount struct {
 	Total, Counted, Skipped, Estimated, Offline int
+	// Planned counts the cameras with status planned: not mounted yet,
+	// so, like Offline ones (which include them), they add no coverage.
+	Planned int
 }
 
 // Area is one key area: its names and kind from the store and its
@@ -214,6 +217,9 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	}
 	var extra []Problem
 	for i, c := range cams {
+		if c.Status == store.CameraPlanned {
+			r.Cameras.Planned++
+		}
 		id := featureID(c.Code, c.OSMID, store.Cameras, c.FID)
 		names[store.Cameras+"\x00"+id] = c.Names
 		if i >= len(recs) || recs[i].FID != c.FID {

@@ -266,7 +266,9 @@ func camera(c store.Camera, id string, m func(orb.Point) orb.Point) coverage.Cam
 		ID: id, At: m(c.Geom), Height: c.MountHeight, Heading: c.Heading, Tilt: c.Tilt,
 		HFOV: c.HFOV, VFOV: c.VFOV, SensorWidth: c.SensorWidth, FocalLength: c.FocalLength,
 		ResolutionH: c.ResolutionH, ResolutionV: c.ResolutionV, Range: c.MaxRange,
-		Offline:   c.Status == store.CameraOffline || c.Status == store.CameraMaintenance,
+		// A planned camera is not there yet: like one that is off, only a
+		// plan (coverage.Options.IncludeOffline) counts it.
+		Offline:   c.Status == store.CameraOffline || c.Status == store.CameraMaintenance || c.Status == store.CameraPlanned,
 		Estimated: c.Estimated,
 	}
 	if out.Height == 0 {

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -103,12 +106,26 @@ type WaterArea struct {
 	OSMID string `gpkg:"osm_id,omitempty"`
 }
 
-// Camera statuses.
+// Camera statuses. A planned camera is not mounted yet: a plan counts it,
+// the coverage of what exists does not.
 const (
 	CameraOnline      = "online"
 	CameraOffline     = "offline"
 	CameraMaintenance = "maintenance"
+	CameraPlanned     = "planned"
 )
+
+// CameraStatuses are the statuses a camera may have, besides none ("").
+var CameraStatuses = []string{CameraOnline, CameraOffline, CameraMaintenance, CameraPlanned}
+
+// ValidCameraStatus reports whether s is one of CameraStatuses or "".
+func ValidCameraStatus(s string) bool {
+	return s == "" || slices.Contains(CameraStatuses, s)
+}
+
+func statusError(s string) error {
+	return fmt.Errorf("camera status %q: use %s", s, strings.Join(CameraStatuses, ", "))
+}
 
 // Camera is a video camera. Angles are in degrees: Heading clockwise from
 // north, Tilt downward from the horizontal. The horizontal field of view is

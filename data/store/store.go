@@ -38,6 +38,7 @@ var (
 	ErrReadOnly      = errors.New("store: read-only")
 	ErrLocked        = errors.New("store: locked by another program")
 	ErrNoLayer       = errors.New("store: no such layer")
+	ErrNoFeature     = errors.New("store: no such feature")
 )
 
 // Options tune Open. The zero value opens for writing with a 5 s busy timeout.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -198,6 +199,9 @@ func (tx *Tx) Insert(f Feature) (int64, error) {
 			return 0, fmt.Errorf("%s: %s is %v, not a number", t.def.name, t.def.cols[i].Name, f)
 		}
 	}
+	if c, ok := v.Interface().(Camera); ok && !ValidCameraStatus(c.Status) {
+		return 0, fmt.Errorf("%s: %w", t.def.name, statusError(c.Status))
+	}
 	args := make([]any, 0, len(t.cols)+1)
 	args = append(args, nil)
 	// t.cols is the subset of def.cols present in the file, in def order.
@@ -270,6 +274,72 @@ func (tx *Tx) insert(t *table, g orb.Geometry, args []any) (int64, error) {
 		return 0, tx.s.wrap(err)
 	}
 	return fid, nil
+}
+
+// UpdateRecord changes feature fid of layer: its geometry when r.Geom is
+// not nil, and the columns r.Props names (a nil value writes NULL); the
+// other columns and r.FID are left alone. The layer's R-tree follows. A
+// property that is not a column of the layer, or whose value does not fit
+// its column, is an error; so is a camera status that is not one of
+// CameraStatuses. A missing feature is ErrNoFeature.
+func (tx *Tx) UpdateRecord(layer string, fid int64, r Record) error {
+	t, err := tx.s.table(layer)
+	if err != nil {
+		return err
+	}
+	known := map[string]Column{}
+	for _, c := range t.cols {
+		known[c.Name] = c.Column
+	}
+	var sets []string
+	var args []any
+	if r.Geom != nil {
+		g, err := fitGeometry(t.def.geomType, r.Geom)
+		if err != nil {
+			return fmt.Errorf("%s %d: %w", layer, fid, err)
+		}
+		blob, err := EncodeGeometry(g, SRSWGS84)
+		if err != nil {
+			return fmt.Errorf("%s %d: %w", layer, fid, err)
+		}
+		sets = append(sets, quote(t.geomCol)+" = ?")
+		args = append(args, blob)
+	}
+	names := make([]string, 0, len(r.Props))
+	for k := range r.Props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		c, ok := known[k]
+		if !ok {
+			return fmt.Errorf("%s %d: layer %s has no column %q", layer, fid, layer, k)
+		}
+		v, err := columnValue(c, r.Props[k])
+		if err != nil {
+			return fmt.Errorf("%s %d: %w", layer, fid, err)
+		}
+		if layer == Cameras && k == "status" {
+			if st, _ := v.(string); !ValidCameraStatus(st) {
+				return fmt.Errorf("%s %d: %w", layer, fid, statusError(st))
+			}
+		}
+		sets = append(sets, quote(k)+" = ?")
+		args = append(args, v)
+	}
+	if len(sets) == 0 {
+		return nil
+	}
+	args = append(args, fid)
+	res, err := tx.tx.ExecContext(tx.ctx, fmt.Sprintf("UPDATE %s SET %s WHERE %s = ?", quote(layer), strings.Join(sets, ", "), quote(t.pk)), args...)
+	if err != nil {
+		return tx.s.wrap(err)
+	}
+	tx.touched[layer] = true
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("%s %d: %w", layer, fid, ErrNoFeature)
+	}
+	return nil
 }
 
 // Delete removes the feature fid from layer; deleting a missing feature is not an error.

@@ -78,6 +78,10 @@ type App struct {
 	centre     *fyne.Container    // the map, or the map over the plan's table
 	planRes    *planResult        // the plan shown; nil when none
 	camEdit    *cameraEditor
+	drag       *camDrag    // the camera being dragged in plan mode
+	undo       []camChange // camera changes saved, last last
+	undoItem   *fyne.MenuItem
+	menu       *fyne.MainMenu
 
 	live               *liveConsole
 	tabs               *container.AppTabs
@@ -170,7 +174,11 @@ func New(a fyne.App, s *store.Store) *App {
 	x.plan = newPlanPanel(x.setPlan, x.flyToArea)
 	x.plan.suggest.OnTapped = x.suggestCameras
 	x.camEdit = newCameraEditor()
-	x.camEdit.onChange, x.camEdit.onDone = x.cameraChanged, x.cameraDone
+	x.camEdit.onChange = x.cameraChanged
+	x.camEdit.onDone = func() {
+		x.saveEdit()
+		x.cameraDone()
+	}
 	x.camEdit.relayout = x.info.box.Refresh
 	x.info.extra.Add(x.camEdit.box)
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.toggle, tools, home),
@@ -268,8 +276,14 @@ func (x *App) buildMenu() {
 		shortcut(lang.L("Acknowledge"), fyne.KeyK, func() { x.live.acknowledge() }),
 		shortcut(lang.L("Assign…"), fyne.KeyG, func() { x.live.assignDialog() }),
 		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }))
-	x.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, recent, imp,
-		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit), alerts))
+	x.undoItem = fyne.NewMenuItem(lang.L("Undo camera change"), x.undoCamera)
+	x.undoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	x.undoItem.Disabled = true
+	x.win.Canvas().AddShortcut(x.undoItem.Shortcut, func(fyne.Shortcut) { x.undoCamera() })
+	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, recent, imp,
+		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit),
+		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts)
+	x.win.SetMainMenu(x.menu)
 }
 
 // fillRecent lists the recent files in File › Open recent.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -27,6 +28,8 @@ type infoPanel struct {
 
 func newInfoPanel() *infoPanel {
 	p := &infoPanel{title: widget.NewLabel(""), form: widget.NewForm()}
+	// Names above values: the side panel is too narrow for two columns.
+	p.form.Orientation = widget.Vertical
 	p.title.TextStyle.Bold = true
 	p.title.Wrapping = fyne.TextWrapWord
 	p.hint = widget.NewLabel(lang.L("Click a feature on the map, or search for one by name."))
@@ -103,7 +106,8 @@ func formatValue(col string, v any) string {
 		}
 		return lang.L("no")
 	case float64:
-		s := strconv.FormatFloat(v, 'f', -1, 64)
+		// Two decimals at most: a tilt of 7.477330306° reads as 7.48°.
+		s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 		if u := units[col]; u != "" {
 			return s + " " + u
 		}

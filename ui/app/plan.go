@@ -72,10 +72,12 @@ type planResult struct {
 	bounds          map[string]orb.Bound       // key-area bounds by ID
 	levelIndex      map[string]int
 	lonlat          func(orb.Geometry) orb.MultiPolygon
+	camIDs          map[int64]string // the model's camera IDs by store fid
+	fids            map[string]int64 // and back
 }
 
-// computePlan loads s into a coverage model, counting offline cameras as
-// a plan does, and returns its layers in longitude/latitude and its key
+// computePlan loads s into a coverage model, counting offline and planned
+// cameras as a plan does, and returns its layers in longitude/latitude and its key
 // areas. It runs in the background.
 func computePlan(ctx context.Context, s *store.Store, language string) planResult {
 	sc, err := scene.Load(ctx, s)
@@ -114,7 +116,23 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 	}
 
 	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat,
-		zones: map[string][]mapview.Shape{}, bounds: map[string]orb.Bound{}, levelIndex: map[string]int{}}
+		zones: map[string][]mapview.Shape{}, bounds: map[string]orb.Bound{}, levelIndex: map[string]int{},
+		camIDs: map[int64]string{}, fids: map[string]int64{}}
+	cams, err := s.Cameras(ctx, all)
+	if err != nil {
+		return planResult{err: err}
+	}
+	for _, c := range cams {
+		// The scene names a camera by its code, else its OSM id, else layer/fid.
+		for _, id := range []string{c.Code, c.OSMID, fmt.Sprintf("%s/%d", store.Cameras, c.FID)} {
+			if _, ok := m.Camera(id); ok && id != "" {
+				if _, taken := r.fids[id]; !taken {
+					r.camIDs[c.FID], r.fids[id] = id, c.FID
+					break
+				}
+			}
+		}
+	}
 	for i, l := range m.Levels() {
 		r.levels = append(r.levels, l.Name)
 		r.levelIndex[l.Name] = i
@@ -246,8 +264,9 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 	p.legend = container.NewGridWithColumns(5)
 	p.suggest = widget.NewButton(lang.L("Suggest cameras…"), nil)
 	p.suggest.Disable()
-	head := container.NewBorder(nil, nil, nil, container.NewVBox(p.suggest), p.legend)
-	p.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), head, p.status), nil, nil, nil, p.table)
+	// The legend spans the width, so that its labels are read in full.
+	p.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), p.legend,
+		container.NewBorder(nil, nil, nil, p.suggest, p.status)), nil, nil, nil, p.table)
 	return p
 }
 
@@ -324,6 +343,54 @@ func swatch(fill, stroke color.NRGBA, text string) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, l)
 }
 
+// SetPlanMode turns plan mode on or off, as the Plan switch in the top
+// bar does.
+func (x *App) SetPlanMode(on bool) { x.plan.toggle.SetChecked(on) }
+
+// SelectCamera finds the camera whose code or OSM id is code, in the
+// background, then centres the map on it and selects it as a click would
+// (in plan mode its editor shows once the plan is ready). A code no
+// camera has is shown in the status bar.
+func (x *App) SelectCamera(code string) {
+	s := x.store
+	if s == nil {
+		return
+	}
+	hand := do
+	go func() {
+		ctx, cancel := context.WithTimeout(x.ctx, 30*time.Second)
+		defer cancel()
+		cs, err := s.Cameras(ctx, store.World)
+		found := -1
+		for i, c := range cs {
+			if c.Code == code || c.OSMID == code {
+				found = i
+				break
+			}
+		}
+		hand(func() {
+			if x.store != s {
+				return
+			}
+			switch {
+			case err != nil:
+				x.ShowError(err)
+			case found < 0:
+				x.notice.SetText(lang.L("No camera has the code {{.Code}}.", map[string]any{"Code": code}))
+				x.notice.Show()
+			default:
+				c := cs[found]
+				x.m.FlyTo(c.Geom, 18.6) // just close enough that cameras are not clustered
+				x.m.Select(store.Cameras, c.FID)
+				x.selected(mapview.Selection{Layer: store.Cameras, FID: c.FID})
+			}
+			if settled != nil {
+				settled()
+			}
+		})
+	}()
+}
+
 // setPlan turns plan mode on or off.
 func (x *App) setPlan(on bool) {
 	x.planOn = on
@@ -342,7 +409,7 @@ func (x *App) setPlan(on bool) {
 		return
 	}
 	split := container.NewVSplit(x.m, x.plan.box)
-	split.Offset = 0.62
+	split.Offset = 0.58
 	x.centre.Objects = []fyne.CanvasObject{split}
 	x.centre.Refresh()
 	x.startPlan()
@@ -357,6 +424,8 @@ func (x *App) stopPlan() {
 	}
 	x.plan.busy(false)
 	x.planRes = nil
+	x.drag = nil
+	x.m.SetDraggable(store.Cameras, nil)
 	x.camEdit.hide()
 	x.plan.suggest.Disable()
 }
@@ -398,6 +467,7 @@ func (x *App) startPlan() {
 				x.m.SetCoverage(r.cov)
 				x.plan.show(r)
 				x.plan.suggest.Enable()
+				x.m.SetDraggable(store.Cameras, x.cameraDragged)
 				if sel := x.m.Selected(); sel.Layer == store.Cameras {
 					defer x.selected(sel) // shows the camera editor
 				}
@@ -420,10 +490,13 @@ func (x *App) flyToArea(r planRow) {
 }
 
 // cameraEditor turns the selected camera in plan mode: its heading and
-// field of view, applied to the plan's model only (the store is not
-// changed). Its methods run on the Fyne goroutine.
+// field of view, applied to the plan's model as the sliders move and
+// saved to the store when an edit ends. Its methods run on the Fyne
+// goroutine.
 type cameraEditor struct {
-	id               string
+	id    string
+	saved coverage.Camera // as last shown or saved
+
 	heading, fov     *widget.Slider
 	headingL, fovL   *widget.Label
 	box              *fyne.Container
@@ -464,7 +537,7 @@ func (e *cameraEditor) labels() {
 
 // edit shows camera c of the plan's model; hide hides the editor.
 func (e *cameraEditor) edit(c coverage.Camera) {
-	e.id = c.ID
+	e.id, e.saved = c.ID, c
 	on, oc := e.onChange, e.onDone
 	e.onChange, e.onDone = nil, nil // setting the sliders changes nothing
 	e.heading.SetValue(c.Heading)
@@ -492,6 +565,9 @@ func (e *cameraEditor) hide() {
 func (x *App) planCamera(r store.Record) (coverage.Camera, bool) {
 	if x.planRes == nil {
 		return coverage.Camera{}, false
+	}
+	if id, ok := x.planRes.camIDs[r.FID]; ok {
+		return x.planRes.model.Camera(id)
 	}
 	var ids []string
 	for _, k := range []string{"code", "osm_id"} {
@@ -537,7 +613,7 @@ func (x *App) cameraChanged() {
 }
 
 // cameraDone redraws the gap layer, which takes longer, once the operator
-// lets go of a slider.
+// lets go of a slider or drops a camera.
 func (x *App) cameraDone() {
 	r := x.planRes
 	if r == nil {
@@ -638,8 +714,8 @@ func suggestedCamera(r *planResult, s placement.Suggestion) store.Camera {
 		MountHeight: c.Height, Heading: c.Heading, Tilt: c.Tilt, HFOV: c.HFOV, VFOV: c.VFOV,
 		SensorWidth: c.SensorWidth, FocalLength: c.FocalLength,
 		ResolutionH: c.ResolutionH, ResolutionV: c.ResolutionV, MaxRange: c.Range,
-		// A planned camera does not report yet; the plan counts it all the same.
-		Status: store.CameraOffline, Watches: strings.Join(s.Areas, ","),
+		// Not mounted yet: the plan counts it, the coverage of what exists does not.
+		Status: store.CameraPlanned, Watches: strings.Join(s.Areas, ","),
 	}
 }
 

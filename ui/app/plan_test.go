@@ -244,4 +244,13 @@ func TestPlanSuggestAdds(t *testing.T) {
 	if _, ok := x.planRes.model.Camera("PLAN-1"); !ok {
 		t.Error("the new plan lacks PLAN-1")
 	}
+	cs, err := s.Cameras(context.Background(), store.World)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Code == "PLAN-1" && c.Status != store.CameraPlanned {
+			t.Errorf("PLAN-1 stored with status %q, want %q", c.Status, store.CameraPlanned)
+		}
+	}
 }

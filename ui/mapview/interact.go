@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -32,16 +33,204 @@ const (
 	keyZoom   = 0.5  // zoom levels of + and -
 )
 
-// Dragged pans the map with the pointer.
+// Dragged pans the map with the pointer, or moves the feature the drag
+// began on when its layer is draggable (see SetDraggable).
 func (m *Map) Dragged(e *fyne.DragEvent) {
 	m.clearTip()
+	if m.dragFeature(e) {
+		return
+	}
 	m.setView(func(v viewport.Viewport) viewport.Viewport {
 		return v.Pan(float64(e.Dragged.DX), float64(e.Dragged.DY))
 	})
 }
 
-// DragEnd is part of fyne.Draggable.
-func (m *Map) DragEnd() {}
+// DragEnd drops a dragged feature: it stays where it was dropped when the
+// layer's DragFunc accepts the place, and goes back otherwise.
+func (m *Map) DragEnd() {
+	m.mu.Lock()
+	d := m.drag
+	m.drag = dragState{}
+	fn := m.draggable[d.layer]
+	m.mu.Unlock()
+	if d.layer == "" || !d.moved {
+		return
+	}
+	if fn != nil && fn(d.fid, d.at, true) {
+		return
+	}
+	m.mu.Lock()
+	if m.data != nil {
+		m.data = m.data.withPoint(d.from, d.sector)
+		m.sel = m.reselect(m.sel)
+	}
+	m.mu.Unlock()
+	m.Refresh()
+}
+
+// DragFunc is told where the operator drags a feature: its fid and the
+// longitude/latitude (EPSG:4326) it is at, with done false while it moves
+// and true once, when it is dropped. At the drop it returns whether the
+// feature may stay there; false puts it back where the drag began. While
+// it moves the result is ignored. It runs on the Fyne goroutine and must
+// return quickly: hand slow work to a goroutine.
+type DragFunc func(fid int64, at orb.Point, done bool) bool
+
+// SetDraggable lets the operator drag the symbols of point layer (a store
+// layer such as store.Cameras) with the pointer, in the Select tool,
+// calling fn as they do; a drag that begins elsewhere pans as before. The
+// map moves the symbol (and a camera's field of view) itself; it does
+// not write the store. A nil fn makes the layer's features fixed again,
+// as they are until SetDraggable is called.
+func (m *Map) SetDraggable(layer string, fn DragFunc) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if fn == nil {
+		delete(m.draggable, layer)
+		return
+	}
+	if m.draggable == nil {
+		m.draggable = map[string]DragFunc{}
+	}
+	m.draggable[layer] = fn
+}
+
+// dragState is the feature being dragged; the zero value is none.
+type dragState struct {
+	begun  bool       // the drag's first event has been seen
+	layer  string     // "" when the drag pans
+	fid    int64      //
+	from   pointItem  // the feature as it was
+	sector *shapeItem // its field of view as it was (cameras)
+	grab   orb.Point  // the symbol's centre minus the pointer, pixels
+	at     orb.Point  // where it is now, lon/lat
+	moved  bool
+}
+
+// dragFeature moves the dragged feature to e's position and reports
+// whether a feature is being dragged (false: the drag pans).
+func (m *Map) dragFeature(e *fyne.DragEvent) bool {
+	q := orb.Point{float64(e.Position.X), float64(e.Position.Y)}
+	m.mu.Lock()
+	d := &m.drag
+	if !d.begun {
+		// The drag began where the button went down: before this event's move.
+		d.begun = true
+		start := orb.Point{q[0] - float64(e.Dragged.DX), q[1] - float64(e.Dragged.DY)}
+		if m.tool == ToolPan && len(m.draggable) > 0 && m.data != nil {
+			if h, ok := m.data.hitTest(m.view, m.visibleLayers(), start); ok && len(h.cluster) == 0 && m.draggable[h.sel.Layer] != nil {
+				if it, ok := m.data.point(h.sel.Layer, h.sel.FID); ok {
+					d.layer, d.fid, d.from = it.layer, it.fid, it
+					d.sector = m.data.sector(it.fid, it.layer)
+					d.grab = orb.Point{h.at[0] - start[0], h.at[1] - start[1]}
+				}
+			}
+		}
+	}
+	fn := m.draggable[d.layer]
+	if d.layer == "" || fn == nil || m.data == nil {
+		m.mu.Unlock()
+		return d.layer != "" // a dropped layer's drag ends without panning
+	}
+	d.at = m.view.ToLonLat(orb.Point{q[0] + d.grab[0], q[1] + d.grab[1]})
+	d.moved = true
+	it, sec := movedPoint(d.from, d.sector, d.at)
+	m.data = m.data.withPoint(it, sec)
+	m.sel = m.reselect(m.sel)
+	fid, at := d.fid, d.at
+	m.mu.Unlock()
+	m.Refresh()
+	fn(fid, at, false)
+	return true
+}
+
+// reselect returns sel with its feature as m.data now holds it; m.mu is
+// held.
+func (m *Map) reselect(sel Selection) Selection {
+	if sel.Layer == "" || m.data == nil {
+		return sel
+	}
+	if s := m.data.find(sel.Layer, sel.FID); s.Layer != "" {
+		return s
+	}
+	return sel
+}
+
+// movedPoint returns the point it, and its field of view sec when it has
+// one, moved to at (lon/lat).
+func movedPoint(it pointItem, sec *shapeItem, at orb.Point) (pointItem, *shapeItem) {
+	it.m = viewport.Project(at)
+	switch f := it.feature.(type) {
+	case store.Camera:
+		f.Geom = at
+		it.feature = f
+		if sec != nil {
+			ring := sector(f)
+			s := *sec
+			s.rings, s.bound, s.feature = [][]orb.Point{ring}, boundOf(ring), f
+			sec = &s
+		}
+	case store.Equipment:
+		f.Geom = at
+		it.feature = f
+	case store.AccessPoint:
+		f.Geom = at
+		it.feature = f
+	case store.Facility:
+		f.Geom = at
+		it.feature = f
+	case store.Checkpoint:
+		f.Geom = at
+		it.feature = f
+	case store.Hazard:
+		f.Geom = at
+		it.feature = f
+	}
+	return it, sec
+}
+
+// sector returns the field-of-view sector of point fid of layer, or nil.
+func (d *overlayData) sector(fid int64, layer string) *shapeItem {
+	if layer != store.Cameras {
+		return nil
+	}
+	for _, s := range d.sectors {
+		if s.fid == fid {
+			return &s
+		}
+	}
+	return nil
+}
+
+// withPoint returns a copy of d in which the point of it's layer and fid
+// is it, and the sector of that fid is sec when sec is not nil. d itself,
+// shared with the overlay goroutine, does not change.
+func (d *overlayData) withPoint(it pointItem, sec *shapeItem) *overlayData {
+	out := *d
+	if out.root == nil {
+		out.root = d
+	}
+	out.points = make(map[string][]pointItem, len(d.points))
+	for l, pts := range d.points {
+		out.points[l] = pts
+	}
+	pts := slices.Clone(d.points[it.layer])
+	for i := range pts {
+		if pts[i].fid == it.fid {
+			pts[i] = it
+		}
+	}
+	out.points[it.layer] = pts
+	if sec != nil {
+		out.sectors = slices.Clone(d.sectors)
+		for i := range out.sectors {
+			if out.sectors[i].fid == sec.fid {
+				out.sectors[i] = *sec
+			}
+		}
+	}
+	return &out
+}
 
 // Scrolled zooms at the pointer with the mouse wheel.
 func (m *Map) Scrolled(e *fyne.ScrollEvent) {
@@ -264,7 +453,7 @@ func word(field, value string) string {
 var translated = func() map[string]bool {
 	out := map[string]bool{}
 	for field, values := range map[string]string{
-		"status":   "online offline maintenance",
+		"status":   "online offline maintenance planned",
 		"severity": "low medium high critical",
 		"kind": "extinguisher_handheld extinguisher_wheeled hydrant_outdoor hydrant_indoor fire_cabinet defibrillator supply_store " +
 			"vehicle_gate pedestrian_gate door barrier ramp police fire_station assembly_point guard_booth management_office clinic refuse_point " +

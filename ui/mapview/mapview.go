@@ -116,6 +116,8 @@ type Map struct {
 	askedKey   overlayKey // the last overlay drawing asked for
 	tip        tooltip
 	loadErr    error
+	draggable  map[string]DragFunc // by layer; see SetDraggable
+	drag       dragState
 
 	work   *tracker
 	pump   *pump
@@ -234,6 +236,9 @@ func (m *Map) setStore(s *store.Store, keep bool) {
 	m.store = s
 	m.data = nil
 	m.askedKey = overlayKey{}
+	if m.drag.begun {
+		m.drag = dragState{begun: true} // the rest of a drag begun on the old data pans
+	}
 	if keep {
 		m.sel.Feature = nil // found again in the new data
 	} else {
@@ -588,7 +593,9 @@ func (m *Map) overlayLoop() {
 			defer m.work.done(1)
 			m.mu.Lock()
 			old := m.frame.img
-			if m.data == job.data {
+			if m.data == job.data || m.data != nil && job.data != nil && m.data.base() == job.data.base() {
+				// The same data, or a feature of it dragged since: the
+				// drawing shows what is there until the next one comes.
 				m.frame = overlayFrame{img: img, view: job.view}
 			} else {
 				old = img

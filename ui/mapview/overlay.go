@@ -52,7 +52,16 @@ type overlayData struct {
 	status  map[int64]string       // camera status by fid
 	osm     bool
 	extent  orb.Bound
-	found   bool // extent is set
+	found   bool         // extent is set
+	root    *overlayData // the data as read, when this is a copy with a feature dragged
+}
+
+// base returns the data as read from the store that d is, or is a copy of.
+func (d *overlayData) base() *overlayData {
+	if d.root != nil {
+		return d.root
+	}
+	return d
 }
 
 // pointLayers are the layers drawn as symbols, bottom to top.
@@ -101,6 +110,8 @@ func loadOverlay(ctx context.Context, s *store.Store) (*overlayData, error) {
 			sym = icons.CameraOffline
 		case store.CameraMaintenance:
 			sym = icons.CameraMaintenance
+		case store.CameraPlanned:
+			sym = icons.CameraPlanned
 		}
 		d.points[store.Cameras] = append(d.points[store.Cameras], pointItem{layer: store.Cameras, fid: c.FID, m: viewport.Project(c.Geom), symbol: sym, status: c.Status, feature: c})
 		d.status[c.FID] = c.Status
@@ -577,7 +588,7 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 
 	// Field-of-view sectors, by status, under everything else.
 	if on(store.Cameras) && on(FieldsOfView) && v.Zoom >= 14 {
-		for _, status := range []string{store.CameraOnline, store.CameraMaintenance, store.CameraOffline, ""} {
+		for _, status := range []string{store.CameraOnline, store.CameraMaintenance, store.CameraOffline, store.CameraPlanned, ""} {
 			cs, ok := col.fov[status]
 			if !ok {
 				cs = col.fov[store.CameraOnline]
@@ -607,7 +618,7 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 				if st != status || !it.bound.Intersects(viewB) {
 					continue
 				}
-				if status == store.CameraOffline {
+				if status == store.CameraOffline || status == store.CameraPlanned {
 					p.addDashes(screen(it.rings[0]), 1*fs, 4*fs, 3*fs, true)
 				} else {
 					p.addStroke(screen(it.rings[0]), 0.9*fs, true)

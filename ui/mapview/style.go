@@ -200,6 +200,7 @@ var lightOverlay = overlayColours{
 		"online":      {alpha(okSky, 0.22), alpha(okBlue, 0.55)},
 		"offline":     {alpha(okVermilion, 0.10), alpha(okVermilion, 0.65)},
 		"maintenance": {alpha(okOrange, 0.16), alpha(okOrange, 0.7)},
+		"planned":     {alpha(okSky, 0.06), alpha(okBlue, 0.8)}, // hollow, dashed
 	},
 	halo: okBlack, haloInner: okYellow,
 	clusterEdge: white, text: white, textHalo: alpha(okBlack, 0.6),
@@ -215,6 +216,7 @@ var darkOverlay = overlayColours{
 		"online":      {alpha(okSky, 0.20), alpha(okSky, 0.6)},
 		"offline":     {alpha(okVermilion, 0.14), alpha(okVermilion, 0.75)},
 		"maintenance": {alpha(okOrange, 0.18), alpha(okOrange, 0.75)},
+		"planned":     {alpha(okSky, 0.06), alpha(okSky, 0.85)}, // hollow, dashed
 	},
 	halo: white, haloInner: okYellow,
 	clusterEdge: white, text: white, textHalo: alpha(okBlack, 0.6),
