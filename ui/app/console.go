@@ -71,6 +71,8 @@ type liveConsole struct {
 	list                        *widget.List
 	statusSel, famSel, windowSl *widget.Select
 	title, meta, warn, note     *widget.Label
+	hint                        *widget.Label // shown while no alert is selected
+	side                        *fyne.Container
 	ack, assign, resolve, open  *widget.Button
 	cams, equip, units          *fyne.Container
 	detail                      *fyne.Container
@@ -168,8 +170,12 @@ func newLiveConsole(x *App) *liveConsole {
 		heading(lang.L("Nearest patrol units")), l.units)
 	l.detail.Hide()
 
+	l.hint = widget.NewLabel(lang.L("Select an alert to see it on the map, the cameras that see it and what is near. Ctrl+N: next alert, Ctrl+K: acknowledge, Ctrl+G: assign, Ctrl+R: resolve."))
+	l.hint.Wrapping = fyne.TextWrapWord
+	l.hint.Importance = widget.LowImportance
 	filters := container.NewGridWithColumns(3, l.statusSel, l.famSel, l.windowSl)
-	split := container.NewVSplit(l.list, container.NewVScroll(container.NewPadded(l.detail)))
+	l.side = container.NewVBox(l.hint, l.detail)
+	split := container.NewVSplit(l.list, container.NewVScroll(container.NewPadded(l.side)))
 	split.Offset = 0.4
 	l.box = container.NewBorder(filters, nil, nil, nil, split)
 	return l
@@ -212,6 +218,8 @@ func (l *liveConsole) start(s *store.Store, set Settings) {
 	l.gen++
 	l.snap, l.shown, l.queue, l.selected = console.Snapshot{}, 0, nil, ""
 	l.detail.Hide()
+	l.hint.Show()
+	l.side.Refresh()
 	l.list.Refresh()
 	l.x.m.SetLive(nil, 0)
 	l.x.m.HighlightCameras(nil)
@@ -606,6 +614,8 @@ func (l *liveConsole) selectAlert(subject string, fly bool) {
 	a, ok := l.alert(subject)
 	if !ok {
 		l.detail.Hide()
+		l.hint.Show()
+		l.side.Refresh()
 		l.x.m.HighlightCameras(nil)
 		return
 	}
@@ -667,11 +677,20 @@ func (l *liveConsole) fillDetail(near bool) {
 		notes = append(notes, s)
 	}
 	l.note.SetText(joinLines(notes))
+	if len(notes) == 0 {
+		l.note.Hide()
+	} else {
+		l.note.Show()
+	}
 	closed := a.Status == console.StatusResolved
 	setEnabled(l.ack, a.Status == console.StatusNew)
 	setEnabled(l.assign, !closed)
 	setEnabled(l.resolve, !closed)
-	l.detail.Show()
+	if !l.detail.Visible() {
+		l.detail.Show()
+		l.hint.Hide()
+		l.side.Refresh()
+	}
 	if near {
 		l.findNear(a)
 	}

@@ -345,6 +345,9 @@ func TestConsoleBadEvents(t *testing.T) {
 	if !onMap(x, "ok-1") {
 		t.Error("the good alert is not on the map")
 	}
+	if bad := negative(x.win.Content(), ""); bad != "" {
+		t.Errorf("laid out with a negative size: %s", bad)
+	}
 	// The map still draws.
 	x.m.WaitIdle()
 	img := x.win.Canvas().Capture()
@@ -390,4 +393,29 @@ func TestConsoleRaisesRuleAlerts(t *testing.T) {
 	if strings.Contains(got, "Lawn east") || !strings.Contains(got, "Lawn west") {
 		t.Errorf("cameras that see the lawn with CAM-A offline: %q, want only Lawn west", got)
 	}
+}
+
+// negative returns the path of the first visible object laid out with a
+// negative width or height under o, or "".
+func negative(o fyne.CanvasObject, path string) string {
+	if !o.Visible() {
+		return ""
+	}
+	path += fmt.Sprintf("/%T", o)
+	if s := o.Size(); s.Width < 0 || s.Height < 0 {
+		return fmt.Sprintf("%s %v", path, s)
+	}
+	var kids []fyne.CanvasObject
+	switch c := o.(type) {
+	case fyne.Widget:
+		kids = test.WidgetRenderer(c).Objects()
+	case *fyne.Container:
+		kids = c.Objects
+	}
+	for _, k := range kids {
+		if bad := negative(k, path); bad != "" {
+			return bad
+		}
+	}
+	return ""
 }

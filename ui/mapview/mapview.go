@@ -458,10 +458,18 @@ func (m *Map) isDark() bool {
 	case 2:
 		return true
 	}
-	if a := fyne.CurrentApp(); a != nil {
-		return a.Settings().ThemeVariant() == theme.VariantDark
+	a := fyne.CurrentApp()
+	if a == nil {
+		return false
 	}
-	return false
+	// The theme may fix its own variant whatever the system's, so ask it
+	// for its background rather than asking the settings for the variant.
+	st := a.Settings()
+	if th := st.Theme(); th != nil {
+		r, g, b, _ := th.Color(theme.ColorNameBackground, st.ThemeVariant()).RGBA()
+		return 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0.5*0xffff
+	}
+	return st.ThemeVariant() == theme.VariantDark
 }
 
 // WaitIdle blocks until every tile and drawing asked for so far is ready
