@@ -62,7 +62,7 @@ bench:
 FUZZ := FuzzDecode:./data/geojsonio/ FuzzReadXML:./data/osmimport/ FuzzReadPBF:./data/osmimport/ \
 	FuzzReadBlock:./data/osmimport/ FuzzDecode:./feeds/event/ FuzzDecode:./feeds/cap/ \
 	FuzzDecode:./feeds/cot/ FuzzScanner:./feeds/cot/ FuzzDecode:./feeds/ingest/ FuzzSeqOf:./feeds/client/ \
-	FuzzView:./geo/visibility/ FuzzExtract:./data/fontfile/
+	FuzzView:./geo/visibility/ FuzzExtract:./data/fontfile/ FuzzParse:./feeds/rules/ FuzzRestore:./feeds/console/
 fuzz:
 	@for t in $(FUZZ); do echo "== $$t"; \
 	  $(GO) test "$${t#*:}" -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) -test.fuzzcachedir="$$(mktemp -d)" || exit 1; done

@@ -265,7 +265,12 @@ func (l *liveConsole) prepare(ctx context.Context, s *store.Store, set Settings)
 		return nil, 0, err
 	}
 	if err := c.Restore(rows, last); err != nil {
-		return nil, 0, err
+		// What could be read is restored; say what could not, and go on.
+		hand := do
+		hand(func() {
+			l.x.notice.SetText(lang.L("Some stored alerts could not be restored: {{.Err}}", map[string]any{"Err": err}))
+			l.x.notice.Show()
+		})
 	}
 	sc, err := scene.Load(ctx, s)
 	if err != nil {

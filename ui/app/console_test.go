@@ -419,3 +419,30 @@ func negative(o fyne.CanvasObject, path string) string {
 	}
 	return ""
 }
+
+// TestConsoleRestoresDespiteADamagedRow: a row of the alerts table that
+// another program damaged is reported in the status bar; the other alerts
+// are restored and the console runs.
+func TestConsoleRestoresDespiteADamagedRow(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	s := consoleStore(t)
+	now := time.Now().UTC()
+	good := fmt.Sprintf(`{"kind":"alert","subject":"gate-9","event":{"id":"gate-9","type":"access.forced_door","severity":"severe","time":%q,"title":"Door forced","geometry":{"type":"Point","coordinates":[%.8f,%.8f]}},"status":"new"}`,
+		now.Format(time.RFC3339Nano), alertAt[0], alertAt[1])
+	rows := []store.LiveRow{
+		{Subject: "gate-9", Kind: "alert", Geom: alertAt, Type: "access.forced_door", Severity: "severe", Status: "new", State: "fresh", Seq: 4, Received: now, Updated: now, Data: []byte(good)},
+		{Subject: "bad-1", Kind: "alert", Geom: alertAt, Type: "fire.smoke", Severity: "severe", Status: "new", State: "fresh", Seq: 5, Received: now, Updated: now, Data: []byte(`{"kind":"alert","event":{"id":`)},
+	}
+	if err := s.SaveLive(context.Background(), rows, nil, nil, 5); err != nil {
+		t.Fatal(err)
+	}
+	x := startConsole(t, s, "", "", "Wang")
+	eventually(t, "the good alert is restored", func() bool { _, ok := queued(x, "gate-9"); return ok })
+	eventually(t, "the damaged row is reported", func() bool {
+		return x.notice.Visible() && strings.Contains(x.notice.Text, "bad-1")
+	})
+	if _, ok := queued(x, "bad-1"); ok {
+		t.Error("the damaged row is in the queue")
+	}
+}
