@@ -462,12 +462,14 @@ func (m *Map) isDark() bool {
 	if a == nil {
 		return false
 	}
-	// The theme may fix its own variant whatever the system's, so ask it
-	// for its background rather than asking the settings for the variant.
+	// The theme may fix its own variant whatever the system's.
 	st := a.Settings()
-	if th := st.Theme(); th != nil {
-		r, g, b, _ := th.Color(theme.ColorNameBackground, st.ThemeVariant()).RGBA()
-		return 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0.5*0xffff
+	if f, ok := st.Theme().(interface {
+		ForcedVariant() (fyne.ThemeVariant, bool)
+	}); ok {
+		if v, forced := f.ForcedVariant(); forced {
+			return v == theme.VariantDark
+		}
 	}
 	return st.ThemeVariant() == theme.VariantDark
 }

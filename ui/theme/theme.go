@@ -40,6 +40,16 @@ func (t *Theme) WithVariant(name string) *Theme {
 	return &c
 }
 
+// ForcedVariant returns the variant the theme draws in whatever the
+// system's, and whether it fixes one (false: it follows the system). The
+// map widget asks it to draw its own layers to match.
+func (t *Theme) ForcedVariant() (fyne.ThemeVariant, bool) {
+	if t.variant == nil {
+		return 0, false
+	}
+	return *t.variant, true
+}
+
 // New returns a theme drawing regular text in regular and bold text in
 // bold; a nil bold uses regular for bold text too.
 func New(regular, bold fyne.Resource) *Theme {
