@@ -2,7 +2,7 @@
 // Garden), an invented gated residential compound (小区) of about 1 km² in
 // Pudong, Shanghai, with its streets, buildings, gardens and the safety
 // layers a command room keeps: cameras, key areas, fire equipment, patrol
-// routes, hazards, gates and facilities.
+// routes, hazards, gates, the perimeter wall and fences, and facilities.
 //
 // The community is laid out in metres in its own frame and turned 12°
 // so that its buildings face south-by-east, as many in Shanghai do; it is
@@ -44,6 +44,7 @@ type site struct {
 	roads     []store.Road
 	land      []store.Land
 	water     []store.WaterArea
+	barriers  []store.Barrier
 	keyAreas  []store.KeyArea
 	hazards   []store.Hazard
 	cameras   []store.Camera
@@ -60,7 +61,7 @@ type site struct {
 }
 
 // Community returns every feature of the demo community (EPSG:4326), in a
-// fixed order: landuse, water, roads, buildings, key areas, hazards,
+// fixed order: landuse, water, roads, buildings, barriers, key areas, hazards,
 // cameras, patrol routes, checkpoints, fire equipment, access points,
 // facilities. The result is new on every call and the caller owns it; it
 // is the same on every call. Community is safe for concurrent use.
@@ -71,6 +72,7 @@ func Community() []store.Feature {
 	s.housing()
 	s.garden()
 	s.gates()
+	s.walls()
 	s.keyAreasAndCameras()
 	s.fireEquipment()
 	s.patrols()
@@ -129,6 +131,10 @@ func (s *site) features() []store.Feature {
 			Levels: b.levels,
 			Use:    b.use,
 		})
+	}
+	for _, b := range s.barriers {
+		b.Geom = proj.Project(b.Geom, f).(orb.LineString)
+		out = append(out, b)
 	}
 	for _, k := range s.keyAreas {
 		k.Geom = proj.Project(k.Geom, f).(orb.Polygon)

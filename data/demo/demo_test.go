@@ -31,6 +31,7 @@ type community struct {
 	hazards    []store.Hazard
 	access     []store.AccessPoint
 	facilities []store.Facility
+	barriers   []store.Barrier
 }
 
 func load(t *testing.T) community {
@@ -61,6 +62,8 @@ func load(t *testing.T) community {
 			c.access = append(c.access, f)
 		case store.Facility:
 			c.facilities = append(c.facilities, f)
+		case store.Barrier:
+			c.barriers = append(c.barriers, f)
 		case store.WaterArea:
 		default:
 			t.Fatalf("unexpected feature type %T", f)
@@ -668,6 +671,7 @@ func ExampleCommunity() {
 	// roads 207
 	// landuse 102
 	// water 2
+	// barriers 6
 	// key_areas 24
 	// hazards 13
 	// cameras 103

@@ -154,9 +154,11 @@ func Export(ctx context.Context, s *store.Store, dir string) (map[string]int, er
 		if err != nil {
 			return counts, fmt.Errorf("export %s: %w", layer, err)
 		}
-		recs, err := s.Records(ctx, layer, store.World)
-		if err != nil {
-			return counts, fmt.Errorf("export %s: %w", layer, err)
+		var recs []store.Record
+		if s.Has(layer) { // a file from an older SafetyNet, opened read-only, may lack a layer: it is empty
+			if recs, err = s.Records(ctx, layer, store.World); err != nil {
+				return counts, fmt.Errorf("export %s: %w", layer, err)
+			}
 		}
 		path := filepath.Join(dir, layer+Ext)
 		if err := writeFile(path, func(w io.Writer) error { return encode(w, sc, recs) }); err != nil {

@@ -3,6 +3,7 @@ package geojsonio
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	_ "github.com/mattn/go-sqlite3"
 
 	"safetynet/data/store"
 )
@@ -323,5 +326,45 @@ func TestExportEmptyStore(t *testing.T) {
 	slices.Sort(want)
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("files %v, want %v (and no temporary files)", names, want)
+	}
+}
+
+// A GeoPackage from before the barriers layer, opened read-only, exports
+// every layer: an empty barriers file.
+func TestExportOlderStore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "older.gpkg")
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`DROP TABLE barriers`, `DROP TABLE rtree_barriers_geom`,
+		`DELETE FROM gpkg_geometry_columns WHERE table_name = 'barriers'`,
+		`DELETE FROM gpkg_contents WHERE table_name = 'barriers'`,
+		`UPDATE safetynet_meta SET value = '1' WHERE key = 'schema_version'`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	ro, err := store.OpenWith(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	dir := t.TempDir()
+	counts, err := Export(context.Background(), ro, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, store.Barriers+Ext))
+	if err != nil || counts[store.Barriers] != 0 || !strings.Contains(string(b), `"features": []`) && !strings.Contains(string(b), `"features":[]`) {
+		t.Errorf("barriers export of an older file: %d features, %v:\n%s", counts[store.Barriers], err, b)
 	}
 }

@@ -201,7 +201,8 @@ func (b *builder) points(nodes osm.WayNodes) (pts []orb.Point, ok []bool, missin
 	return pts, ok, missing
 }
 
-// addWay builds the features of a way: an area, a road, a facility.
+// addWay builds the features of a way: an area, a road, a barrier, a
+// facility.
 func (b *builder) addWay(w *osm.Way) {
 	t := w.Tags
 	if len(t) == 0 {
@@ -211,7 +212,8 @@ func (b *builder) addWay(w *osm.Way) {
 	road := isRoad(t)
 	kinds := facilityKinds(t)
 	coast := t.Find("natural") == "coastline"
-	if layer == "" && !road && len(kinds) == 0 && !coast {
+	wall := barrier(t)
+	if layer == "" && !road && len(kinds) == 0 && !coast && wall == nil {
 		return
 	}
 
@@ -228,7 +230,7 @@ func (b *builder) addWay(w *osm.Way) {
 	if coast && !closed {
 		skip(id + " natural=coastline: an open coastline is not an area")
 	}
-	if layer == "" && !road && len(kinds) == 0 {
+	if layer == "" && !road && len(kinds) == 0 && wall == nil {
 		return
 	}
 	pts, ok, missing := b.points(w.Nodes)
@@ -253,6 +255,22 @@ func (b *builder) addWay(w *osm.Way) {
 	if area != nil {
 		b.emitArea(layer, class, area, t, id)
 		b.emitFacilities(kinds, area, t, id)
+	}
+	if wall != nil {
+		// A closed barrier (a wall round a plot) stays a line: the ring.
+		line := longestRun(pts, ok)
+		switch {
+		case len(line) < 2 && missing > 0:
+			skip(fmt.Sprintf("%s barrier=%s: %d of %d nodes outside the file", id, wall.Kind, missing, len(pts)))
+		case len(line) < 2:
+			skip(fmt.Sprintf("%s barrier=%s: fewer than 2 distinct points", id, wall.Kind))
+		default:
+			if missing > 0 {
+				b.stats.Clipped++
+			}
+			wall.Geom, wall.OSMID = line, id
+			b.emit(wall)
+		}
 	}
 	if road {
 		line := longestRun(pts, ok)

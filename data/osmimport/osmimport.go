@@ -1,6 +1,7 @@
 // Package osmimport reads OpenStreetMap extracts, OSM XML (.osm) and PBF
 // (.osm.pbf), into the typed features of package store: buildings, roads,
-// landuse, water, cameras, fire equipment, facilities and access points.
+// landuse, water, barriers (walls, fences, hedges), cameras, fire
+// equipment, facilities and access points.
 //
 // Extracts are often clipped: ways that reference nodes outside the file
 // and multipolygons with missing member ways. What can still be built is
@@ -186,6 +187,8 @@ func osmID(f store.Feature) string {
 	case *store.Land:
 		return f.OSMID
 	case *store.WaterArea:
+		return f.OSMID
+	case *store.Barrier:
 		return f.OSMID
 	case *store.Camera:
 		return f.OSMID

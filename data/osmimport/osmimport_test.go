@@ -51,6 +51,11 @@ func tally(fs []store.Feature) map[string]int {
 			n[f.Kind]++
 		case *store.Facility:
 			n[f.Kind]++
+		case *store.Barrier:
+			n["barrier="+f.Kind]++
+			if !f.Opaque {
+				n["barrier see-through"]++
+			}
 		}
 	}
 	return n
@@ -67,8 +72,11 @@ func TestReadExtracts(t *testing.T) {
 		skippedNodes int  // building nodes
 	}{
 		{
-			file:         "helsinki-centre.osm.pbf",
-			exact:        map[string]int{store.Cameras: 221, store.HydrantOutdoor: 37, "fire_station": 1},
+			file: "helsinki-centre.osm.pbf",
+			exact: map[string]int{store.Cameras: 221, store.HydrantOutdoor: 37, "fire_station": 1,
+				// As ogrinfo counts them in the lines and multipolygons layers.
+				store.Barriers: 234, "barrier=wall": 33, "barrier=fence": 98, "barrier=hedge": 28,
+				"barrier=retaining_wall": 75, "barrier see-through": 1},
 			atLeast:      map[string]int{store.Buildings: 430, store.Roads: 2000, store.Landuse: 200},
 			skippedWays:  true,
 			skippedNodes: 36,
@@ -78,8 +86,9 @@ func TestReadExtracts(t *testing.T) {
 			atLeast: map[string]int{store.Buildings: 2100, store.Roads: 300},
 		},
 		{
-			file:    "taipei-xinyi.osm",
-			exact:   map[string]int{store.HydrantOutdoor: 12, "assembly_point": 1, store.Buildings: 18},
+			file: "taipei-xinyi.osm",
+			exact: map[string]int{store.HydrantOutdoor: 12, "assembly_point": 1, store.Buildings: 18,
+				store.Barriers: 9, "barrier=wall": 3, "barrier=hedge": 6},
 			atLeast: map[string]int{store.Roads: 50},
 		},
 		{
@@ -145,6 +154,10 @@ func checkGeometry(t *testing.T, fs []store.Feature) {
 		case *store.WaterArea:
 			mp = f.Geom
 		case *store.Road:
+			if len(f.Geom) < 2 {
+				fail(f, "line of fewer than 2 points")
+			}
+		case *store.Barrier:
 			if len(f.Geom) < 2 {
 				fail(f, "line of fewer than 2 points")
 			}

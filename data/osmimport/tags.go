@@ -168,6 +168,30 @@ func equipment(t osm.Tags) *store.Equipment {
 	return e
 }
 
+// barrier returns the wall, fence or hedge a way tagged t is, or nil.
+// Geom and OSMID are left to the caller. Walls, hedges and fences are
+// opaque unless fence_type says one sees through (chain-link, railings,
+// metal bars, wire, ...).
+func barrier(t osm.Tags) *store.Barrier {
+	kind := t.Find("barrier")
+	switch kind {
+	case store.BarrierWall, store.BarrierFence, store.BarrierHedge, store.BarrierRetainingWall, store.BarrierCityWall:
+	default:
+		return nil
+	}
+	b := &store.Barrier{Names: names(t), Kind: kind, Opaque: true}
+	if h, ok := parseHeight(t.Find("height")); ok && h > 0 {
+		b.Height = h
+	}
+	if kind == store.BarrierFence {
+		switch t.Find("fence_type") {
+		case "chain_link", "railing", "metal_bars", "wire", "barbed_wire", "electric", "pole", "split_rail", "rail":
+			b.Opaque = false
+		}
+	}
+	return b
+}
+
 // accessPoint returns the gate a node tagged t is, or nil.
 func accessPoint(t osm.Tags) *store.AccessPoint {
 	var kind string

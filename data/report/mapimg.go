@@ -43,6 +43,7 @@ var (
 	colPath       = color.RGBA{0xc9, 0xbf, 0xb0, 0xff}
 	colBuilding   = color.RGBA{0xcf, 0xc8, 0xc0, 0xff}
 	colBuildEdge  = color.RGBA{0xa8, 0x9e, 0x94, 0xff}
+	colWall       = color.RGBA{0x6e, 0x66, 0x5e, 0xff}
 	colGap        = color.RGBA{0xd7, 0x30, 0x1f, 0xff}
 	colCamera     = color.RGBA{0x1f, 0x29, 0x33, 0xff}
 	colSuggest    = color.RGBA{0x7b, 0x2c, 0xbf, 0xff}
@@ -534,6 +535,15 @@ func (r *Report) buildingObject(mPerPx float64) sm.MapObject {
 	return fillPolygons(bs, colBuilding, colBuildEdge, math.Max(0.8, 0.4/mPerPx))
 }
 
+// wallObjects draw the walls, fences and hedges as thin dark lines; none
+// when there are none (an empty object would still have a bound).
+func (r *Report) wallObjects(mPerPx float64) []sm.MapObject {
+	if len(r.base.walls) == 0 {
+		return nil
+	}
+	return []sm.MapObject{lines(r.base.walls, colWall, math.Max(0.8, 0.3/mPerPx))}
+}
+
 // coverageObject draws the cameras' image-detail zones: each pixel in
 // the colour of the best level some camera gives there.
 func (r *Report) coverageObject(opacity float64) *object {
@@ -600,7 +610,9 @@ func (r *Report) overviewMap(maxW, maxH int) (*mapImage, error) {
 	f := frameOf(fitAspect(r.mapBound(), float64(maxW)/float64(maxH)), maxW, maxH)
 	m := f.mPerPx
 	objs := r.basemapObjects(m)
-	objs = append(objs, r.coverageObject(0.7), r.buildingObject(m), r.gapObject(m))
+	objs = append(objs, r.coverageObject(0.7), r.buildingObject(m))
+	objs = append(objs, r.wallObjects(m)...)
+	objs = append(objs, r.gapObject(m))
 	objs = append(objs, r.keyAreaObjects(m)...)
 	objs = append(objs, r.cameraObject(m))
 	return f.render(objs)
@@ -640,6 +652,7 @@ func (r *Report) suggestionMap(maxW, maxH int) (*mapImage, error) {
 	m := f.mPerPx
 	objs := r.basemapObjects(m)
 	objs = append(objs, r.coverageObject(0.35), r.buildingObject(m))
+	objs = append(objs, r.wallObjects(m)...)
 	for _, a := range r.Areas {
 		if len(a.Outline) > 0 {
 			objs = append(objs, fillPolygons([]orb.Polygon{a.Outline}, nil, shareColour(100*a.Camera), math.Max(1.5, 0.8/m)))

@@ -155,6 +155,7 @@ type basemap struct {
 	roads     []store.Road
 	land      []store.Land
 	water     []orb.MultiPolygon
+	walls     []orb.LineString // walls, fences and hedges
 }
 
 // Analyse reads s and computes the coverage of its community with the
@@ -408,6 +409,13 @@ func (r *Report) readBase(ctx context.Context, s *store.Store, names map[string]
 	}
 	for _, w := range ws {
 		r.base.water = append(r.base.water, w.Geom)
+	}
+	brs, err := s.Barriers(ctx, all)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for _, b := range brs {
+		r.base.walls = append(r.base.walls, b.Geom)
 	}
 	return nil
 }

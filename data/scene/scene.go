@@ -74,6 +74,13 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	for _, f := range ws {
 		fs = append(fs, f)
 	}
+	brs, err := s.Barriers(ctx, all)
+	if err := add(err); err != nil {
+		return nil, err
+	}
+	for _, f := range brs {
+		fs = append(fs, f)
+	}
 	rs, err := s.Roads(ctx, all)
 	if err := add(err); err != nil {
 		return nil, err
@@ -115,6 +122,10 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 // FromFeatures returns the scene of the features (values or pointers of
 // the store's types); layers coverage does not use are ignored. The
 // features are not changed.
+//
+// Barriers become coverage walls: every barrier blocks walking, and an
+// opaque one (a wall, a hedge, a solid fence) blocks sight too, whatever
+// its height; a fence one sees through (Opaque false) does not.
 func FromFeatures(fs []store.Feature) *Scene {
 	s := &Scene{}
 	var b orb.Bound
@@ -151,6 +162,12 @@ func FromFeatures(fs []store.Feature) *Scene {
 			for k, p := range f.Geom {
 				s.Scene.Water = append(s.Scene.Water, coverage.Water{ID: fmt.Sprintf("%s#%d", id, k+1), Area: proj.Project(p, m).(orb.Polygon)})
 			}
+		case store.Barrier:
+			// Every barrier blocks walking; only opaque ones block sight.
+			s.Scene.Walls = append(s.Scene.Walls, coverage.Wall{
+				ID: ids.name(store.Barriers, "", f.OSMID, f.FID, i), Line: proj.Project(f.Geom, m).(orb.LineString),
+				SeeThrough: !f.Opaque,
+			})
 		case store.Road:
 			s.Scene.Roads = append(s.Scene.Roads, coverage.Road{
 				ID: ids.name(store.Roads, "", f.OSMID, f.FID, i), Name: f.Label("en"),
@@ -225,6 +242,8 @@ func deref(f store.Feature) store.Feature {
 		return *f
 	case *store.Road:
 		return *f
+	case *store.Barrier:
+		return *f
 	case *store.Camera:
 		return *f
 	case *store.PatrolRoute:
@@ -248,6 +267,8 @@ func geom(f store.Feature) orb.Geometry {
 		return nil // a river may run far beyond the community
 	case store.Road:
 		return nil // so may a road
+	case store.Barrier:
+		return nil // and a city wall
 	case store.Camera:
 		return f.Geom
 	case store.PatrolRoute:

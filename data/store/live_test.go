@@ -119,7 +119,7 @@ func TestSaveLiveMapLayersUnchanged(t *testing.T) {
 		t.Errorf("the basemap tile set was cleared by SaveLive (%v)", err)
 	}
 	names := store.LayerNames()
-	if len(names) != 12 || slices.Contains(names, store.AlertsTable) || slices.Contains(names, store.EventLogTable) {
+	if len(names) != 13 || slices.Contains(names, store.AlertsTable) || slices.Contains(names, store.EventLogTable) {
 		t.Errorf("layers: %v", names)
 	}
 	if _, err := s.Count(ctx, store.AlertsTable); !errors.Is(err, store.ErrNoLayer) {

@@ -67,6 +67,7 @@ var layerDescriptions = map[string]string{
 	Roads:         "Roads, streets, footways and paths",
 	Landuse:       "Landuse and leisure areas",
 	Water:         "Water bodies",
+	Barriers:      "Walls, fences and hedges; opaque ones block sight",
 	Cameras:       "Video cameras with mount, heading and field of view",
 	PatrolRoutes:  "Patrol routes with team and schedule",
 	Checkpoints:   "Patrol checkpoints, ordered along their route",
@@ -81,6 +82,7 @@ var layerDescriptions = map[string]string{
 // same transaction as the version bump.
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	func(ctx context.Context, tx *sql.Tx) error { return nil }, // 0 -> 1: the layers below
+	func(ctx context.Context, tx *sql.Tx) error { return nil }, // 1 -> 2: the barriers layer, made by ensureLayer
 }
 
 // migrate creates the GeoPackage tables and every missing layer or column,

@@ -15,6 +15,7 @@ const (
 	Roads         = "roads"
 	Landuse       = "landuse"
 	Water         = "water"
+	Barriers      = "barriers"
 	Cameras       = "cameras"
 	PatrolRoutes  = "patrol_routes"
 	Checkpoints   = "checkpoints"
@@ -104,6 +105,30 @@ type WaterArea struct {
 	Names
 	Class string `gpkg:"class"`
 	OSMID string `gpkg:"osm_id,omitempty"`
+}
+
+// Barrier kinds.
+const (
+	BarrierWall          = "wall"
+	BarrierFence         = "fence"
+	BarrierHedge         = "hedge"
+	BarrierRetainingWall = "retaining_wall"
+	BarrierCityWall      = "city_wall"
+)
+
+// Barrier is a wall, fence or hedge: a line people cannot walk through.
+// Opaque barriers (walls, hedges, wooden or concrete fences) also block
+// sight; a fence one sees through (chain-link, railings, wire) does not.
+// Height is in metres (NULL when unknown).
+type Barrier struct {
+	FID  int64          `gpkg:"fid"`
+	Geom orb.LineString `gpkg:"geom"`
+	Names
+	// Kind is wall, fence, hedge, retaining_wall, city_wall, ...
+	Kind   string  `gpkg:"kind"`
+	Height float64 `gpkg:"height,omitempty"`
+	Opaque bool    `gpkg:"opaque"`
+	OSMID  string  `gpkg:"osm_id,omitempty"`
 }
 
 // Camera statuses. A planned camera is not mounted yet: a plan counts it,
@@ -283,6 +308,7 @@ func (Building) Layer() string    { return Buildings }
 func (Road) Layer() string        { return Roads }
 func (Land) Layer() string        { return Landuse }
 func (WaterArea) Layer() string   { return Water }
+func (Barrier) Layer() string     { return Barriers }
 func (Camera) Layer() string      { return Cameras }
 func (Equipment) Layer() string   { return FireEquipment }
 func (PatrolRoute) Layer() string { return PatrolRoutes }

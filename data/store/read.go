@@ -139,6 +139,25 @@ func (s *Store) Water(ctx context.Context, b orb.Bound) ([]WaterArea, error) {
 	return query[WaterArea](ctx, s, b)
 }
 
+// Barriers returns the walls, fences and hedges whose bounding box meets
+// b. A file written before the layer existed, opened read-only, has none:
+// the result is empty, not an error.
+func (s *Store) Barriers(ctx context.Context, b orb.Bound) ([]Barrier, error) {
+	if !s.Has(Barriers) {
+		return nil, nil
+	}
+	return query[Barrier](ctx, s, b)
+}
+
+// Has reports whether the file holds the table of layer. Every layer is
+// present once a file has been opened for writing; a file written by an
+// older SafetyNet or another program and opened read-only may lack some.
+func (s *Store) Has(layer string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tables[layer] != nil
+}
+
 // Cameras returns the cameras within b.
 func (s *Store) Cameras(ctx context.Context, b orb.Bound) ([]Camera, error) {
 	return query[Camera](ctx, s, b)

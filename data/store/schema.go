@@ -32,7 +32,7 @@ var (
 )
 
 func init() {
-	for _, f := range []Feature{Building{}, Road{}, Land{}, WaterArea{}, KeyArea{}, Hazard{},
+	for _, f := range []Feature{Building{}, Road{}, Land{}, WaterArea{}, Barrier{}, KeyArea{}, Hazard{},
 		Camera{}, PatrolRoute{}, Checkpoint{}, Equipment{}, AccessPoint{}, Facility{}} {
 		d := defineLayer(f)
 		layers[d.name] = d

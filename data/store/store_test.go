@@ -54,6 +54,7 @@ func TestRoundTripEveryLayer(t *testing.T) {
 		store.Road{Geom: orb.LineString{{121.6, 31.2}, {121.61, 31.2}}, Class: "service"},
 		store.Land{Geom: orb.MultiPolygon{square(121.6, 31.2, 0.002)}, Class: "playground"},
 		store.WaterArea{Geom: orb.MultiPolygon{square(121.6, 31.2, 0.0005)}, Class: "pond"},
+		store.Barrier{Geom: orb.LineString{{121.6, 31.2}, {121.601, 31.2}}, Kind: store.BarrierFence, Height: 1.8, OSMID: "way/7"},
 		store.Camera{Geom: orb.Point{121.6, 31.2}, Code: "CAM-001", MountHeight: 3.5, Heading: 0, Tilt: 12, HFOV: 70, ResolutionH: 2560, MaxRange: 40, PTZ: true, Status: store.CameraOnline, Watches: "KA-1,KA-2", Estimated: true},
 		store.Equipment{Geom: orb.Point{121.6, 31.2}, Kind: store.ExtinguisherHandheld, FireClass: "ABC", HazardLevel: store.HazardMedium, Capacity: 4, CapacityUnit: "kg", LastInspection: day, Expiry: day.AddDate(1, 0, 0)},
 		store.PatrolRoute{Geom: orb.LineString{{121.6, 31.2}, {121.601, 31.2}, {121.6, 31.2}}, Code: "R1", Team: "A", Shifts: "08:00-16:00", RoundsPerShift: 3},
@@ -85,7 +86,7 @@ func TestRoundTripEveryLayer(t *testing.T) {
 		t.Errorf("building = %+v", got)
 	}
 	cams, _ := s.Cameras(ctx, store.World)
-	want := feats[4].(store.Camera)
+	want := feats[5].(store.Camera)
 	want.FID = 1
 	if cams[0] != want {
 		t.Errorf("camera\n got %+v\nwant %+v", cams[0], want)
@@ -225,7 +226,7 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"plain sqlite", plain, store.ErrNotGeoPackage, "plain.sqlite is an SQLite database without GeoPackage tables"},
 		{"not sqlite", junk, store.ErrNotGeoPackage, "junk.gpkg is not an SQLite database"},
-		{"newer schema", newer, store.ErrNewerSchema, "schema version 99, this SafetyNet reads up to 1"},
+		{"newer schema", newer, store.ErrNewerSchema, "schema version 99, this SafetyNet reads up to 2"},
 		{"folder", dir, nil, "is a folder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 // and GDAL show a cached basemap as a raster layer of the same file.
 //
 // A tile set has a source: "layers" for tiles rendered from the store's own
-// basemap layers, which every write to buildings, roads, landuse or water
+// basemap layers, which every write to buildings, roads, landuse, water or barriers
 // clears, or the URL template of a tile server, whose tiles are kept. Its
 // style names the rendering: a set whose style changed is emptied.
 

@@ -83,6 +83,15 @@ func TestTileSets(t *testing.T) {
 	if !has("osm_tiles", 0, 0, 0) {
 		t.Error("a new building cleared the tiles of a tile server")
 	}
+	// Walls are drawn on the basemap too.
+	s.PutTiles(ctx, "basemap", tiles)
+	s.Update(ctx, func(tx *store.Tx) error {
+		_, err := tx.Insert(store.Barrier{Geom: orb.LineString{{121.6, 31.2}, {121.601, 31.2}}, Kind: store.BarrierWall, Opaque: true})
+		return err
+	})
+	if has("basemap", 0, 0, 0) {
+		t.Error("a new wall left stale basemap tiles")
+	}
 	// A new style empties the set; the same style keeps it.
 	s.EnsureTileSet(ctx, "osm_tiles", "https://tile.example.org/{z}/{x}/{y}.png", "", 256)
 	if !has("osm_tiles", 0, 0, 0) {

@@ -107,7 +107,7 @@ func (tx *Tx) finish() error {
 		}
 	}
 	clear(tx.triggers)
-	if tx.touched[Buildings] || tx.touched[Roads] || tx.touched[Landuse] || tx.touched[Water] {
+	if tx.touched[Buildings] || tx.touched[Roads] || tx.touched[Landuse] || tx.touched[Water] || tx.touched[Barriers] {
 		if err := tx.clearDerivedTiles(); err != nil {
 			return fmt.Errorf("clear rendered tiles: %w", err)
 		}

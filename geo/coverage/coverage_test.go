@@ -667,3 +667,34 @@ func TestFeatureProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestSeeThroughFence: a chain-link fence hides nothing from a camera, but
+// nobody walks through it: the way from one side to the other goes round
+// its end, 2·√(10² + 5²) ≈ 22.36 m instead of 10 m.
+func TestSeeThroughFence(t *testing.T) {
+	c := open("C")
+	c.Heading = 0
+	fence := orb.LineString{{-10, 10}, {10, 10}}
+	for _, seeThrough := range []bool{false, true} {
+		s := Scene{
+			Walls:    []Wall{{ID: "F", Line: fence, SeeThrough: seeThrough}},
+			Cameras:  []Camera{c},
+			KeyAreas: []KeyArea{{ID: "behind", Area: rect(-2, 12, 2, 16), Level: "monitor"}},
+		}
+		m, err := New(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := areaOf(t, m, "behind")
+		if seeThrough && a.Camera != 1 {
+			t.Errorf("behind a see-through fence: camera share %v, want 1", a.Camera)
+		}
+		if !seeThrough && a.Camera != 0 {
+			t.Errorf("behind an opaque wall: camera share %v, want 0", a.Camera)
+		}
+		want := 2 * math.Hypot(10, 5)
+		if d := m.Walk().Distance(orb.Point{0, 5}, orb.Point{0, 15}, 100); math.Abs(d-want) > 0.01 {
+			t.Errorf("see-through %v: walk across the fence %.3f m, want %.3f m", seeThrough, d, want)
+		}
+	}
+}

@@ -98,9 +98,13 @@ func New(s Scene, opt Options) (*Model, error) {
 	for _, b := range s.Buildings {
 		foot = append(foot, b.Footprint)
 	}
-	var walls []orb.LineString
+	var walls, fences []orb.LineString
 	for _, w := range s.Walls {
-		walls = append(walls, w.Line)
+		if w.SeeThrough {
+			fences = append(fences, w.Line)
+		} else {
+			walls = append(walls, w.Line)
+		}
 	}
 	m.sight = visibility.New(foot, walls)
 	for i := range m.sight.Footprints() {
@@ -121,7 +125,7 @@ func New(s Scene, opt Options) (*Model, error) {
 	for _, w := range s.Water {
 		walkFoot = append(walkFoot, w.Area)
 	}
-	m.walk = walk.New(visibility.New(walkFoot, walls))
+	m.walk = walk.New(visibility.New(walkFoot, append(walls, fences...)))
 	m.roads = s.Roads
 
 	m.g, err = extent(s, opt)

@@ -51,10 +51,16 @@ type Building struct {
 	Footprint orb.Polygon
 }
 
-// Wall is a wall or fence: an opaque line.
+// Wall is a wall, fence or hedge: a line nobody walks through. It blocks
+// sight too, whatever its height (the ground plane has no heights: a
+// camera mounted above a wall is taken not to see the ground behind it),
+// unless SeeThrough is set, as for a chain-link fence or railings.
 type Wall struct {
 	ID   string
 	Line orb.LineString
+	// SeeThrough is true for a fence one sees through: it blocks walking,
+	// not sight.
+	SeeThrough bool
 }
 
 // Water is water: seen across, not walked through.

@@ -259,6 +259,14 @@ func (w *sweeper) envelope(a, b float64, depth int) {
 		w.emitLine(a, b, ia)
 		return
 	}
+	if depth < 48 && (ia < 0 || ib < 0) {
+		// Nothing in the way at one end: a piece ends in between (the
+		// end of a wall seen almost edge-on), found by halving.
+		mid := (a + b) / 2
+		w.envelope(a, mid, depth+1)
+		w.envelope(mid, b, depth+1)
+		return
+	}
 	if depth < 48 {
 		p, q := &w.pieces[ia], &w.pieces[ib]
 		m := orb.Point{p.c*q.n[0] - q.c*p.n[0], p.c*q.n[1] - q.c*p.n[1]}

@@ -231,7 +231,7 @@ func (x *App) setAlertCount(n int) {
 // Layers listed in the layer panel: the safety layers over the basemap.
 var (
 	safetyLayers  = []string{store.Cameras, store.KeyAreas, store.PatrolRoutes, store.Checkpoints, store.FireEquipment, store.Hazards, store.AccessPoints, store.Facilities}
-	basemapLayers = []string{store.Buildings, store.Roads, store.Landuse, store.Water}
+	basemapLayers = []string{store.Buildings, store.Barriers, store.Roads, store.Landuse, store.Water}
 )
 
 // applyTheme sets the CJK theme in the variant the user chose.

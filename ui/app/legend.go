@@ -35,6 +35,7 @@ var legendColours = map[string][2]color.NRGBA{
 	store.Roads:          {{0xC8, 0xC2, 0xBA, 0xFF}, {0xFF, 0xFF, 0xFF, 0xFF}},
 	store.Landuse:        {{0xB8, 0xD9, 0xA8, 0xFF}, {0xD6, 0xEB, 0xC8, 0xFF}},
 	store.Water:          {{0x8F, 0xBF, 0xE0, 0xFF}, {0xAA, 0xD3, 0xEF, 0xFF}},
+	store.Barriers:       {{0x6E, 0x66, 0x5E, 0xFF}, {}},
 }
 
 // legend returns the swatch shown beside a layer in the layer panel.
@@ -58,6 +59,19 @@ func legend(key string) fyne.CanvasObject {
 		l.StrokeWidth = 3
 		l.Position1, l.Position2 = fyne.NewPos(2, legendSize-4), fyne.NewPos(legendSize-2, 4)
 		return container.NewGridWrap(fyne.NewSquareSize(legendSize), container.NewWithoutLayout(l))
+	case store.Barriers:
+		// A wall (solid) over a fence (dashed), as the map draws them.
+		wall := canvas.NewLine(c[0])
+		wall.StrokeWidth = 2
+		wall.Position1, wall.Position2 = fyne.NewPos(2, 6), fyne.NewPos(legendSize-2, 6)
+		objs := []fyne.CanvasObject{wall}
+		for x := float32(2); x < legendSize-2; x += 6 {
+			d := canvas.NewLine(c[0])
+			d.StrokeWidth = 2
+			d.Position1, d.Position2 = fyne.NewPos(x, legendSize-6), fyne.NewPos(min(x+4, legendSize-2), legendSize-6)
+			objs = append(objs, d)
+		}
+		return container.NewGridWrap(fyne.NewSquareSize(legendSize), container.NewWithoutLayout(objs...))
 	case store.Checkpoints:
 		circ := canvas.NewCircle(c[1])
 		circ.StrokeColor, circ.StrokeWidth = c[0], 3

@@ -143,5 +143,36 @@ func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palett
 			p.fill(pal.buildingEdge)
 		}
 	}
+
+	// Walls and hedges as thin solid lines, fences dashed, over the
+	// buildings they run along, as on a topographic map.
+	if z >= barrierMinZoom && len(v.barriers) > 0 {
+		w := float32(barrierWidth(z, s))
+		for _, style := range [...]int{barrierHedge, barrierWall, barrierFence} {
+			for _, b := range v.barriers {
+				if b.rank != style || !b.bound.Intersects(clip) {
+					continue
+				}
+				if style == barrierFence {
+					p.addDashes(xy(b.rings[0]), w, float32(4*s), float32(2.5*s), false)
+				} else {
+					p.addStroke(xy(b.rings[0]), w, false)
+				}
+			}
+			switch style {
+			case barrierHedge:
+				p.fill(pal.hedge)
+			default:
+				p.fill(pal.wall)
+			}
+		}
+	}
 	return img
+}
+
+// barrierWidth returns the width in pixels of a wall or fence at zoom z:
+// a hairline when far, about 1.2 pixels from zoom 17, never over 2.5.
+func barrierWidth(z int, s float64) float64 {
+	w := 1.2 * math.Exp2(float64(z-17)*0.5)
+	return math.Max(0.6, math.Min(w, 2.5)) * s
 }

@@ -23,11 +23,34 @@ const (
 	baseWater
 	baseRoads
 	baseBuildings
-	baseAll = baseLanduse | baseWater | baseRoads | baseBuildings
+	baseBarriers
+	baseAll = baseLanduse | baseWater | baseRoads | baseBuildings | baseBarriers
 )
 
 var baseBits = map[string]uint8{
 	store.Landuse: baseLanduse, store.Water: baseWater, store.Roads: baseRoads, store.Buildings: baseBuildings,
+	store.Barriers: baseBarriers,
+}
+
+// barrierMinZoom is the zoom from which walls and fences are drawn.
+const barrierMinZoom = 15
+
+// Barrier styles (vecShape.rank of a barrier).
+const (
+	barrierWall  = iota // walls: a solid dark line
+	barrierFence        // fences: a dashed dark line
+	barrierHedge        // hedges: a solid green line
+)
+
+// barrierStyle returns how a barrier of kind is drawn.
+func barrierStyle(kind string) int {
+	switch kind {
+	case store.BarrierFence:
+		return barrierFence
+	case store.BarrierHedge:
+		return barrierHedge
+	}
+	return barrierWall
 }
 
 // vecShape is one feature of a data tile in normalised web-mercator
@@ -43,7 +66,8 @@ type vecShape struct {
 // vecTile is the basemap features of one data tile, ready to draw.
 type vecTile struct {
 	land, water, buildings, roads []vecShape
-	osm                           bool // some feature came from OpenStreetMap
+	barriers                      []vecShape // rank: barrierWall, barrierFence or barrierHedge
+	osm                           bool       // some feature came from OpenStreetMap
 	bytes                         int
 }
 
@@ -104,7 +128,20 @@ func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8
 			v.buildings = append(v.buildings, polyShape(x.Geom, 0, ""))
 		}
 	}
-	for _, l := range [][]vecShape{v.land, v.water, v.buildings, v.roads} {
+	if mask&baseBarriers != 0 && z >= barrierMinZoom {
+		bs, err := s.Barriers(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range bs {
+			if len(x.Geom) < 2 {
+				continue
+			}
+			v.osm = v.osm || x.OSMID != ""
+			v.barriers = append(v.barriers, lineShape(x.Geom, barrierStyle(x.Kind)))
+		}
+	}
+	for _, l := range [][]vecShape{v.land, v.water, v.buildings, v.roads, v.barriers} {
 		for _, s := range l {
 			v.bytes += 64
 			for _, r := range s.rings {

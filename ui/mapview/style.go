@@ -8,7 +8,7 @@ import (
 // styleVersion names the look of the basemap tiles. Change it whenever
 // anything in this file changes how tiles look: the store then empties its
 // cached tiles rendered in the old style.
-const styleVersion = "calm-3"
+const styleVersion = "calm-4"
 
 // Okabe–Ito colours, which stay distinct for every kind of colour vision.
 var (
@@ -44,6 +44,8 @@ type palette struct {
 	roadFill     [roadRanks]color.NRGBA
 	roadCasing   [roadRanks]color.NRGBA
 	path         color.NRGBA // footways, paths, steps
+	wall         color.NRGBA // walls (solid) and fences (dashed)
+	hedge        color.NRGBA
 }
 
 // Road ranks, from minor to major: they are drawn in this order so that
@@ -140,7 +142,9 @@ var light = palette{
 		{}, rgb(0xDCD6CC), rgb(0xD3CCC1), rgb(0xCFC7BA),
 		rgb(0xD8CBA8), rgb(0xD6C399), rgb(0xCDB384),
 	},
-	path: rgb(0xD0C9BE),
+	path:  rgb(0xD0C9BE),
+	wall:  rgb(0x6E665E),
+	hedge: rgb(0x7FA070),
 }
 
 var dark = palette{
@@ -170,7 +174,9 @@ var dark = palette{
 		{}, rgb(0x272B31), rgb(0x272B31), rgb(0x2A2E34),
 		rgb(0x2E2E27), rgb(0x302E25), rgb(0x333023),
 	},
-	path: rgb(0x464B53),
+	path:  rgb(0x464B53),
+	wall:  rgb(0x9097A0),
+	hedge: rgb(0x4F7453),
 }
 
 func (p *palette) landColour(class string) color.NRGBA {
