@@ -261,7 +261,7 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 			p.onRow(p.rows[id.Row])
 		}
 	}
-	p.legend = container.NewGridWithColumns(5)
+	p.legend = container.NewGridWithColumns(4)
 	p.suggest = widget.NewButton(lang.L("Suggest cameras…"), nil)
 	p.suggest.Disable()
 	// The legend spans the width, so that its labels are read in full.
