@@ -69,15 +69,7 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 	}
 	p := newPainter(img)
 	fs := float32(s)
-	var buf []float32
-	screen := func(ring []orb.Point) []float32 {
-		buf = buf[:0]
-		for _, q := range ring {
-			x := v.MercatorToScreen(q)
-			buf = append(buf, float32(x[0]*s), float32(x[1]*s))
-		}
-		return buf
-	}
+	screen := screenPath(v, s)
 	pad := 48 / v.WorldSize()
 	viewB := orb.Bound{Min: v.ToMercator(orb.Point{0, 0}), Max: v.ToMercator(orb.Point{v.Width, v.Height})}.Pad(pad)
 	halo, haloInner := lightOverlay.halo, lightOverlay.haloInner

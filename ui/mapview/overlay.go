@@ -529,15 +529,7 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 		p.dst = nil
 		overlayPainters.Put(p)
 	}()
-	var buf []float32
-	screen := func(r []orb.Point) []float32 {
-		buf = buf[:0]
-		for _, q := range r {
-			x := v.MercatorToScreen(q)
-			buf = append(buf, float32(x[0]*s), float32(x[1]*s))
-		}
-		return buf
-	}
+	screen := screenPath(v, s)
 	// The part of the view drawn, logical pixels, with room for strokes
 	// and arrows reaching into it from shapes beyond.
 	ib := img.Bounds()
@@ -874,4 +866,19 @@ func (d *overlayData) hitTest(v viewport.Viewport, visible map[string]bool, q or
 		}
 	}
 	return hit{}, false
+}
+
+// screenPath returns a function that puts a path in Web Mercator into
+// device pixels of view v at scale s, as x, y pairs. The slice it returns
+// is reused by the next call.
+func screenPath(v viewport.Viewport, s float64) func([]orb.Point) []float32 {
+	var buf []float32
+	return func(r []orb.Point) []float32 {
+		buf = buf[:0]
+		for _, q := range r {
+			x := v.MercatorToScreen(q)
+			buf = append(buf, float32(x[0]*s), float32(x[1]*s))
+		}
+		return buf
+	}
 }
