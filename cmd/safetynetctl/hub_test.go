@@ -229,6 +229,7 @@ func TestSimulate(t *testing.T) {
 		{"no routes", []string{"simulate", "--db", empty, "--hub", th.url, "--token", th.publisher, "--duration", "1s"}, 1, "no patrol routes"},
 		{"no db", []string{"simulate", "--hub", th.url, "--token", th.publisher}, 2, "--db"},
 		{"bad rate", []string{"simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--rate", "0"}, 2, "--rate"},
+		{"bad language", []string{"simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--lang", "fr"}, 2, "--lang"},
 		{"drill", []string{"simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--duration", "500ms", "--rate", "20", "--drill"}, 0, "0 refused"},
 	}
 	for _, tc := range tests {
@@ -244,5 +245,37 @@ func TestSimulate(t *testing.T) {
 		if e.Status != event.Exercise {
 			t.Errorf("drill event %s has status %s", e.ID, e.Status)
 		}
+	}
+}
+
+// TestSimulateInChinese: with --lang zh the events' titles are Chinese
+// and name the demo's features by their Chinese names.
+func TestSimulateInChinese(t *testing.T) {
+	th := startHub(t)
+	db := filepath.Join(t.TempDir(), "demo.gpkg")
+	mustCtl(t, "demo", "--db", db)
+	mustCtl(t, "simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--duration", "2s", "--rate", "50", "--speed", "60", "--seed", "3", "--lang", "zh")
+	s, err := store.OpenWith(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cams, _ := s.Cameras(context.Background(), store.World)
+	zh := map[string]string{}
+	for _, c := range cams {
+		zh["camera:"+c.Code] = c.NameZh
+	}
+	seen := 0
+	for _, e := range th.events(t) {
+		if e.Type != "camera.offline" {
+			continue
+		}
+		seen++
+		if want := "摄像机离线：" + zh[e.Source]; e.Title != want || zh[e.Source] == "" {
+			t.Errorf("camera.offline title %q, want %q", e.Title, want)
+		}
+	}
+	if seen == 0 {
+		t.Error("no camera.offline event in 2 s")
 	}
 }

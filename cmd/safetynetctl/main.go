@@ -33,8 +33,9 @@ commands:
        [--type T --point LON,LAT ...] input) to an alert hub; or one made from --type and its flags
   simulate --db F --hub URL [--token T] play a realistic stream for the community in F: patrols on their
            [--duration 1m] [--rate 5]   routes, checkpoints, alarms from cameras, gates and smoke
-           [--speed 5] [--seed 1] [--drill] detectors, a camera going offline; the token may also
-                                        come from $SAFETYNET_TOKEN
+           [--speed 5] [--seed 1] [--drill] detectors, a camera going offline; titles in
+           [--lang en|zh]               English or Chinese; the token may also come from
+                                        $SAFETYNET_TOKEN
 `
 
 // errUsage marks a mistake in the command line (exit code 2).

@@ -37,12 +37,16 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	speed := fs.Float64("speed", 5, "how many times faster than walking pace the patrols move")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plays the same story")
 	drill := fs.Bool("drill", false, "mark every event as an exercise")
+	language := fs.String("lang", "en", "language of the events' titles and names: en or zh")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: simulate takes no arguments, got %q", errUsage, pos[0])
+	}
+	if _, ok := phrases[*language]; !ok {
+		return fmt.Errorf("%w: --lang must be en or zh, not %q", errUsage, *language)
 	}
 	if err := needDB("simulate", *db); err != nil {
 		return err
@@ -64,6 +68,9 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	sim, err := newSimulation(ctx, s, *seed, *speed, *drill)
+	if sim != nil {
+		sim.lang = *language
+	}
 	s.Close()
 	if err != nil {
 		return fmt.Errorf("simulate %s: %w", *db, err)
@@ -147,7 +154,7 @@ type patrol struct {
 	closed bool      // a loop; otherwise walked back and forth
 	checks []float64 // distances of its checkpoints along the route
 	codes  []string
-	names  []string
+	names  []store.Names
 	along  float64 // metres walked so far
 	round  int
 	seq    int
@@ -172,6 +179,41 @@ type simulation struct {
 	n         int
 	counts    map[string]int // events returned by next, by type
 	turn      int            // the patrol whose position comes next
+	lang      string         // of titles and names: en or zh
+}
+
+// phrases are the titles and descriptions of the simulated events, by
+// language.
+var phrases = map[string]map[string]string{
+	"en": {
+		"offline": "Camera offline: %s", "novideo": "No video from %s since %s", "online": "Camera back online: %s",
+		"passed": "%s passed %s", "intrusion": "Intrusion seen by %s", "intrusion.desc": "Video analytics: a person crossing the line in the view of %s",
+		"tailgating": "Tailgating at %s", "forced": "Door forced at %s", "smoke": "Smoke detector %s",
+		"smoke.desc": "Smoke detected; send the nearest patrol with an extinguisher", "fault": "Fault: %s %s",
+	},
+	"zh": {
+		"offline": "摄像机离线：%s", "novideo": "%s 自 %s 起无视频", "online": "摄像机恢复在线：%s",
+		"passed": "%s 经过 %s", "intrusion": "%s 发现入侵", "intrusion.desc": "视频分析：有人越过 %s 画面中的警戒线",
+		"tailgating": "%s 尾随进入", "forced": "%s 门被强行打开", "smoke": "烟感报警 %s",
+		"smoke.desc": "检测到烟雾；请派最近的巡逻队携带灭火器前往", "fault": "设备故障：%s %s",
+	},
+}
+
+// say formats the phrase key in the simulation's language.
+func (sim *simulation) say(key string, args ...any) string {
+	p, ok := phrases[sim.lang]
+	if !ok {
+		p = phrases["en"]
+	}
+	return fmt.Sprintf(p[key], args...)
+}
+
+// name is a feature's name in the simulation's language.
+func (sim *simulation) name(n store.Names) string {
+	if sim.lang == "" {
+		return n.Label("en")
+	}
+	return n.Label(sim.lang)
 }
 
 func newSimulation(ctx context.Context, s *store.Store, seed uint64, speed float64, drill bool) (*simulation, error) {
@@ -237,7 +279,7 @@ func newSimulation(ctx context.Context, s *store.Store, seed uint64, speed float
 		for _, c := range cps {
 			p.checks = append(p.checks, alongLine(r.Geom, c.Geom))
 			p.codes = append(p.codes, c.Code)
-			p.names = append(p.names, c.Label("en"))
+			p.names = append(p.names, c.Names)
 		}
 		p.along = sim.rng.Float64() * p.length
 		sim.patrols = append(sim.patrols, p)
@@ -309,15 +351,15 @@ func (sim *simulation) pick(now time.Time) event.Event {
 	}
 	if sim.offline != nil && !sim.offlineAt.IsZero() && !now.Before(sim.offlineAt) {
 		c := sim.offline
-		e := sim.base(now, "camera.offline", event.Moderate, c.Geom, "camera:"+c.Code, "Camera offline: "+c.Label("en"))
+		e := sim.base(now, "camera.offline", event.Moderate, c.Geom, "camera:"+c.Code, sim.say("offline", sim.name(c.Names)))
 		e.Subject = "camera:" + c.Code
-		e.Description = "No video from " + c.Code + " since " + now.Format("15:04:05")
+		e.Description = sim.say("novideo", c.Code, now.Format("15:04:05"))
 		sim.offlineAt = time.Time{}
 		sim.queue = append(sim.queue, e)
 	}
 	if sim.offline != nil && sim.offlineAt.IsZero() && !sim.onlineAt.IsZero() && !now.Before(sim.onlineAt) {
 		c := sim.offline
-		e := sim.base(now, "camera.online", event.Minor, c.Geom, "camera:"+c.Code, "Camera back online: "+c.Label("en"))
+		e := sim.base(now, "camera.online", event.Minor, c.Geom, "camera:"+c.Code, sim.say("online", sim.name(c.Names)))
 		e.Subject = "camera:" + c.Code
 		e.Expires = now.Add(10 * time.Minute)
 		sim.onlineAt = time.Time{}
@@ -351,7 +393,7 @@ func (sim *simulation) walk(now time.Time, p *patrol, d float64) {
 		for k := math.Floor(from / cycle); k*cycle <= p.along; k++ {
 			at := k*cycle + c
 			if at > from && at <= p.along {
-				e := sim.base(now, "patrol.checkpoint", event.Minor, sim.pointAt(p, at), "patrol:"+p.route.Code, fmt.Sprintf("%s passed %s", teamName(p), p.names[i]))
+				e := sim.base(now, "patrol.checkpoint", event.Minor, sim.pointAt(p, at), "patrol:"+p.route.Code, sim.say("passed", teamName(p), sim.name(p.names[i])))
 				e.Expires = now.Add(time.Hour)
 				e.Properties["route"], e.Properties["checkpoint"], e.Properties["order"] = p.route.Code, p.codes[i], i+1
 				sim.queue = append(sim.queue, e)
@@ -403,26 +445,26 @@ func (sim *simulation) alarm(now time.Time) (event.Event, bool) {
 	switch k := sim.rng.IntN(10); {
 	case k < 3 && len(sim.cameras) > 0:
 		c := sim.cameras[sim.rng.IntN(len(sim.cameras))]
-		e = sim.base(now, "intrusion.perimeter", event.Severe, c.Geom, "camera:"+c.Code, "Intrusion seen by "+c.Label("en"))
+		e = sim.base(now, "intrusion.perimeter", event.Severe, c.Geom, "camera:"+c.Code, sim.say("intrusion", sim.name(c.Names)))
 		e.Properties["camera"] = c.Code
-		e.Description = "Video analytics: a person crossing the line in the view of " + c.Code
+		e.Description = sim.say("intrusion.desc", c.Code)
 	case k < 6 && len(sim.access) > 0:
 		a := sim.access[sim.rng.IntN(len(sim.access))]
-		typ, sev, what := "access.tailgating", event.Moderate, "Tailgating at "
+		typ, sev, what := "access.tailgating", event.Moderate, "tailgating"
 		if sim.rng.IntN(2) == 0 {
-			typ, sev, what = "access.forced_door", event.Severe, "Door forced at "
+			typ, sev, what = "access.forced_door", event.Severe, "forced"
 		}
-		e = sim.base(now, typ, sev, a.Geom, "gate:"+a.Code, what+a.Label("en"))
+		e = sim.base(now, typ, sev, a.Geom, "gate:"+a.Code, sim.say(what, sim.name(a.Names)))
 		e.Properties["gate"] = a.Code
 	case k < 8 && len(sim.smoke) > 0:
 		p := sim.smoke[sim.rng.IntN(len(sim.smoke))]
 		code := fmt.Sprintf("SD-%02d", sim.rng.IntN(40)+1)
-		e = sim.base(now, "fire.smoke", event.Severe, p, "sensor:"+code, "Smoke detector "+code)
-		e.Description = "Smoke detected; send the nearest patrol with an extinguisher"
+		e = sim.base(now, "fire.smoke", event.Severe, p, "sensor:"+code, sim.say("smoke", code))
+		e.Description = sim.say("smoke.desc")
 		e.Properties["sensor"] = code
 	case len(sim.equipment) > 0:
 		q := sim.equipment[sim.rng.IntN(len(sim.equipment))]
-		e = sim.base(now, "equipment.fault", event.Minor, q.Geom, "equipment:"+q.Code, "Fault: "+strings.ReplaceAll(q.Kind, "_", " ")+" "+q.Code)
+		e = sim.base(now, "equipment.fault", event.Minor, q.Geom, "equipment:"+q.Code, sim.say("fault", strings.ReplaceAll(q.Kind, "_", " "), q.Code))
 		e.Properties["equipment"] = q.Code
 	default:
 		return e, false
