@@ -33,9 +33,9 @@ func (ri *routeInfo) cpKey(i int) string {
 	return fmt.Sprintf("#%d", i+1)
 }
 
-func (ri *routeInfo) cpName(i int) string {
+func (ri *routeInfo) cpName(i int, label func(store.Names) string) string {
 	key := ri.cpKey(i)
-	if n := ri.cps[i].Label("en"); n != "" && n != key {
+	if n := label(ri.cps[i].Names); n != "" && n != key {
 		return key + " (" + n + ")"
 	}
 	return key
@@ -199,9 +199,9 @@ func (g *Engine) raiseMissed(out []event.Event, c *checkRule, rs *routeState, sk
 		Severity: severity(c.rule, event.Minor),
 		Status:   e.Status,
 		Geometry: cp.Geom,
-		Title:    fmt.Sprintf("%s missed checkpoint %s", rs.team, rs.cpName(skipped)),
+		Title:    g.env.title("missed", rs.team, rs.cpName(skipped, g.env.label)),
 		Description: fmt.Sprintf("%s on route %s passed %s at %s without passing %s (checkpoint %d of %d).",
-			rs.team, rs.route.Code, rs.cpName(passed), g.clock(e.Time), rs.cpName(skipped), skipped+1, len(rs.cps)),
+			rs.team, rs.route.Code, rs.cpName(passed, englishLabel), g.clock(e.Time), rs.cpName(skipped, englishLabel), skipped+1, len(rs.cps)),
 		Properties: map[string]any{"route": rs.route.Code, "checkpoint": rs.cpKey(skipped), "order": skipped + 1, "passed": rs.cpKey(passed)},
 	})
 }
@@ -238,10 +238,13 @@ func (g *Engine) raiseLate(out []event.Event, c *checkRule, rs *routeState, i in
 		Severity: severity(c.rule, event.Moderate),
 		Status:   rs.status,
 		Geometry: cp.Geom,
-		Title:    fmt.Sprintf("%s: checkpoint %s not passed", rs.team, rs.cpName(i)),
+		Title:    g.env.title("late", rs.team, rs.cpName(i, g.env.label)),
 		Description: fmt.Sprintf("Checkpoint %s of route %s has not been passed since %s: a round takes %s, and the grace is %s.",
-			rs.cpName(i), rs.route.Code, g.clock(rs.ref[i]), span(period), span(c.grace)),
+			rs.cpName(i, englishLabel), rs.route.Code, g.clock(rs.ref[i]), span(period), span(c.grace)),
 		Properties: map[string]any{"route": rs.route.Code, "checkpoint": rs.cpKey(i), "order": i + 1,
 			"since": rs.ref[i].Format(time.RFC3339), "round_minutes": math.Round(period.Minutes()*10) / 10},
 	})
 }
+
+// englishLabel names a feature in the descriptions, which are English.
+func englishLabel(n store.Names) string { return n.Label("en") }

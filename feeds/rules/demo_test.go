@@ -29,7 +29,7 @@ func TestDemo(t *testing.T) {
 	if err := demo.Write(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	env, err := EnvFromStore(ctx, st)
+	env, err := EnvFromStore(ctx, st, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

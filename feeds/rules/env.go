@@ -34,6 +34,43 @@ type Env struct {
 	// Coverage answers camera_coverage rules, and the engine changes it
 	// (SetOnline) as cameras go off and online; nil: they do nothing.
 	Coverage Coverage
+	// Language of the raised events' titles and of the names in them:
+	// "zh" for Simplified Chinese, anything else English. Descriptions
+	// stay in English. Consoles that must raise identical events should
+	// use the same language.
+	Language string
+}
+
+// titles are the raised events' titles by language; the arguments are
+// the same in each.
+var titles = map[string]map[string]string{
+	"en": {
+		"enter": "%s entered %s", "leave": "%s left %s", "absence": "No unit at %s for %s",
+		"drop": "%s: coverage %.0f%% with camera %s offline", "back": "%s: coverage back to %.0f%% with camera %s online",
+		"missed": "%s missed checkpoint %s", "late": "%s: checkpoint %s not passed",
+	},
+	"zh": {
+		"enter": "%s 进入 %s", "leave": "%s 离开 %s", "absence": "%s 已 %s 无人巡逻",
+		"drop": "%s：摄像机 %[3]s 离线，覆盖率降至 %.0[2]f%%", "back": "%s：摄像机 %[3]s 恢复，覆盖率回到 %.0[2]f%%",
+		"missed": "%s 漏巡巡更点 %s", "late": "%s：巡更点 %s 超时未到",
+	},
+}
+
+// title formats the title key in the environment's language.
+func (env *Env) title(key string, args ...any) string {
+	t, ok := titles[env.Language]
+	if !ok {
+		t = titles["en"]
+	}
+	return fmt.Sprintf(t[key], args...)
+}
+
+// label is a feature's name in the environment's language.
+func (env *Env) label(n store.Names) string {
+	if env.Language == "zh" {
+		return n.Label("zh")
+	}
+	return n.Label("en")
 }
 
 // Coverage is the camera coverage of the key areas, as camera_coverage
@@ -107,16 +144,16 @@ func (a *modelCoverage) SetOnline(camera string, online bool) (before, after map
 	return before, a.shares(), true
 }
 
-// EnvFromStore reads the key areas, patrol routes and checkpoints of s.
-// Zone names are the English labels (Names.Label("en")); Location and
-// Coverage are left for the caller. Key areas without a code or polygon
+// EnvFromStore reads the key areas, patrol routes and checkpoints of s,
+// with names and titles in language ("zh" or "en"; see Env.Language);
+// Location and Coverage are left for the caller. Key areas without a code or polygon
 // are left out, and of two with the same code the first is kept.
-func EnvFromStore(ctx context.Context, s *store.Store) (Env, error) {
+func EnvFromStore(ctx context.Context, s *store.Store, language string) (Env, error) {
 	areas, err := s.KeyAreas(ctx, store.World)
 	if err != nil {
 		return Env{}, fmt.Errorf("rules: key areas: %w", err)
 	}
-	env := Env{Zones: map[string]orb.Polygon{}, ZoneNames: map[string]string{}, ZoneKinds: map[string]string{}}
+	env := Env{Zones: map[string]orb.Polygon{}, ZoneNames: map[string]string{}, ZoneKinds: map[string]string{}, Language: language}
 	for _, a := range areas {
 		if a.Code == "" || len(a.Geom) == 0 {
 			continue
@@ -125,7 +162,7 @@ func EnvFromStore(ctx context.Context, s *store.Store) (Env, error) {
 			continue
 		}
 		env.Zones[a.Code] = a.Geom
-		env.ZoneNames[a.Code] = a.Label("en")
+		env.ZoneNames[a.Code] = env.label(a.Names)
 		env.ZoneKinds[a.Code] = a.Kind
 	}
 	if env.Routes, err = s.PatrolRoutes(ctx, store.World); err != nil {

@@ -280,7 +280,7 @@ func (l *liveConsole) prepare(ctx context.Context, s *store.Store, set Settings)
 	if err != nil {
 		return nil, 0, err
 	}
-	env, err := rules.EnvFromStore(ctx, s)
+	env, err := rules.EnvFromStore(ctx, s, locale.Current())
 	if err != nil {
 		return nil, 0, err
 	}
