@@ -552,13 +552,20 @@ func (l *liveConsole) show(snap console.Snapshot, force bool) {
 	}
 	l.mu.Unlock()
 	l.queue = snap.Queue(l.filter, now)
+	sound := false // one tone a frame, however many arrived in it
+	heard := make(map[string]bool, len(l.heard))
 	for _, a := range snap.Alerts {
-		if a.Status == console.StatusNew && a.Event.Severity.Rank() >= event.Severe.Rank() && !l.heard[a.Subject] {
-			l.heard[a.Subject] = true
-			if l.settings.Sound {
-				playSound(l.settings.SoundFile)
-			}
+		if a.Status != console.StatusNew || a.Event.Severity.Rank() < event.Severe.Rank() {
+			continue
 		}
+		if !l.heard[a.Subject] {
+			sound = true
+		}
+		heard[a.Subject] = true
+	}
+	l.heard = heard // forgets the alerts that left the picture or were acknowledged
+	if sound && l.settings.Sound {
+		playSound(l.settings.SoundFile)
 	}
 	l.list.Refresh()
 	if i := l.indexOf(l.selected); i >= 0 {
