@@ -48,7 +48,7 @@ func TestBarriersDrawn(t *testing.T) {
 			t.Fatal(err)
 		}
 		var tr tileRenderer
-		return tr.render(v, tile, 256, &light)
+		return tr.render(v, tile, 256, &light, labelText{})
 	}
 	// The darkest pixel of a column near row y, by its green channel.
 	darkest := func(img *image.RGBA, x int, y float64) color.RGBA {

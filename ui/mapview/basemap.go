@@ -16,9 +16,17 @@ type tileRenderer struct {
 	buf []float32
 }
 
-// render draws tile t, size×size pixels, from data v with palette pal.
-func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palette) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, size, size))
+// render draws tile t, size×size pixels, from data v with palette pal,
+// and the names of txt's language (none for the zero labelText).
+func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palette, txt labelText) *image.RGBA {
+	return tr.renderSpan(v, t, 1, 1, size, pal, txt)
+}
+
+// renderSpan draws cols×rows tiles from t rightwards and downwards as one
+// image; render draws one. A span draws the same pixels as its tiles
+// side by side, labels included.
+func (tr *tileRenderer) renderSpan(v *vecTile, t maptile.Tile, cols, rows, size int, pal *palette, txt labelText) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, size*cols, size*rows))
 	paintAll(img, pal.background)
 	if v == nil {
 		return img
@@ -33,7 +41,7 @@ func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palett
 	n := math.Exp2(float64(t.Z))
 	ox, oy := float64(t.X), float64(t.Y)
 	f := float64(size)
-	clip := mercBound(t, 0.1)
+	clip := mercBound(t, 0.1).Union(mercBound(maptile.New(t.X+uint32(cols-1), t.Y+uint32(rows-1), t.Z), 0.1))
 	// xy converts a ring to pixel coordinates of the tile.
 	xy := func(r []orb.Point) []float32 {
 		tr.buf = tr.buf[:0]
@@ -166,6 +174,12 @@ func (tr *tileRenderer) render(v *vecTile, t maptile.Tile, size int, pal *palett
 				p.fill(pal.wall)
 			}
 		}
+	}
+
+	// Names last, over everything they name.
+	if txt.font != nil && z >= labelMinZoom {
+		ls := v.placeLabels(z, size, txt)
+		drawLabels(img, ls, float64(t.X)*f, float64(t.Y)*f, pal, txt.font)
 	}
 	return img
 }

@@ -59,16 +59,19 @@ type vecShape struct {
 	rings [][]orb.Point
 	holes []bool // holes[i]: rings[i] is a hole of the polygon before it
 	bound orb.Bound
-	rank  int    // road rank or landuse rank
-	class string // landuse class
+	rank  int         // road rank or landuse rank
+	class string      // landuse class
+	names store.Names // for labels
 }
 
 // vecTile is the basemap features of one data tile, ready to draw.
 type vecTile struct {
+	t                             maptile.Tile // the data tile
 	land, water, buildings, roads []vecShape
 	barriers                      []vecShape // rank: barrierWall, barrierFence or barrierHedge
 	osm                           bool       // some feature came from OpenStreetMap
 	bytes                         int
+	labels                        labelCache // placed labels, per zoom, size and language
 }
 
 // loadVecTile reads the basemap features of tile t (and a margin around it
@@ -76,7 +79,7 @@ type vecTile struct {
 func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8) (*vecTile, error) {
 	b := t.Bound(1.0 / 16)
 	z := int(t.Z)
-	v := &vecTile{}
+	v := &vecTile{t: t}
 	if mask&baseLanduse != 0 && z >= 10 {
 		ls, err := s.Landuse(ctx, b)
 		if err != nil {
@@ -84,7 +87,9 @@ func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8
 		}
 		for _, l := range ls {
 			v.osm = v.osm || l.OSMID != ""
-			v.land = append(v.land, polyShape(l.Geom, landRank(l.Class), l.Class))
+			sh := polyShape(l.Geom, landRank(l.Class), l.Class)
+			sh.names = l.Names
+			v.land = append(v.land, sh)
 		}
 		// Broad zones first, then by size so small areas stay visible.
 		sort.SliceStable(v.land, func(i, j int) bool {
@@ -101,7 +106,9 @@ func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8
 		}
 		for _, w := range ws {
 			v.osm = v.osm || w.OSMID != ""
-			v.water = append(v.water, polyShape(w.Geom, 0, w.Class))
+			sh := polyShape(w.Geom, 0, w.Class)
+			sh.names = w.Names
+			v.water = append(v.water, sh)
 		}
 	}
 	if mask&baseRoads != 0 {
@@ -115,7 +122,9 @@ func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8
 				continue
 			}
 			v.osm = v.osm || r.OSMID != ""
-			v.roads = append(v.roads, lineShape(r.Geom, rank))
+			sh := lineShape(r.Geom, rank)
+			sh.names = r.Names
+			v.roads = append(v.roads, sh)
 		}
 	}
 	if mask&baseBuildings != 0 && z >= 14 {
@@ -125,7 +134,9 @@ func loadVecTile(ctx context.Context, s *store.Store, t maptile.Tile, mask uint8
 		}
 		for _, x := range bs {
 			v.osm = v.osm || x.OSMID != ""
-			v.buildings = append(v.buildings, polyShape(x.Geom, 0, ""))
+			sh := polyShape(x.Geom, 0, "")
+			sh.names = x.Names
+			v.buildings = append(v.buildings, sh)
 		}
 	}
 	if mask&baseBarriers != 0 && z >= barrierMinZoom {

@@ -43,8 +43,12 @@ const (
 var liveClock = time.Now
 
 // requestLive asks the live goroutine to draw job, replacing any drawing
-// it has not started yet.
+// it has not started yet; after Close it does nothing, like
+// requestOverlay.
 func (m *Map) requestLive(job liveJob) {
+	if m.ctx.Err() != nil {
+		return
+	}
 	l := &m.live
 	l.once.Do(func() {
 		l.kick = make(chan struct{}, 1)

@@ -1,16 +1,18 @@
 // Package mapview is SafetyNet's map: a Fyne widget that shows a
 // community's GeoPackage as a calm basemap drawn from its own vector
-// layers (so it works offline), with the safety layers on top — cameras
-// with their fields of view, patrol routes, fire equipment, hazards, key
-// areas, gates and facilities — and lets the operator pan, zoom, select,
-// hover and measure.
+// layers (so it works offline), with the names of buildings, roads, parks
+// and water in the interface's language, and the safety layers on top —
+// cameras with their fields of view, patrol routes, fire equipment,
+// hazards, key areas, gates and facilities — and lets the operator pan,
+// zoom, select, hover and measure.
 //
 // Basemap tiles are rendered by worker goroutines, kept in a bounded
-// in-memory cache and in the store's "basemap" tile set, and handed to
-// the UI in batches of at most one fyne.Do per frame. The safety layers
-// are drawn by a goroutine of their own whenever the view changes. The
-// paint path only places images that are ready: nothing slow runs on the
-// Fyne goroutine.
+// in-memory cache and in the store's tile sets (one per theme variant,
+// language and pixel size: "basemap_en", "basemap_dark_zh_2x"), and
+// handed to the UI in batches of at most one fyne.Do per frame. The
+// safety layers are drawn by a goroutine of their own whenever the view
+// changes. The paint path only places images that are ready: nothing
+// slow runs on the Fyne goroutine.
 package mapview
 
 import (
@@ -569,8 +571,12 @@ func measurement(t Tool, pts []orb.Point) Measurement {
 }
 
 // requestOverlay asks the overlay goroutine to draw job, replacing any
-// drawing it has not started yet.
+// drawing it has not started yet. After Close it does nothing: no
+// goroutine is left to draw, and work counted then would never be done.
 func (m *Map) requestOverlay(job overlayJob) {
+	if m.ctx.Err() != nil {
+		return
+	}
 	m.ovMu.Lock()
 	if m.ovNext == nil {
 		m.work.add(1)

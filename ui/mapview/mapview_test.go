@@ -556,7 +556,7 @@ func TestTilesCachedInStore(t *testing.T) {
 	m.Close()
 	tiles := v.Tiles(v.TileZoom(256))
 	for _, tl := range tiles {
-		if _, ok, err := s.Tile(context.Background(), "basemap", int(tl.Z), int(tl.X), int(tl.Y)); err != nil || !ok {
+		if _, ok, err := s.Tile(context.Background(), "basemap_en", int(tl.Z), int(tl.X), int(tl.Y)); err != nil || !ok {
 			t.Fatalf("tile %v not in the store (%v)", tl, err)
 		}
 	}

@@ -255,7 +255,7 @@ func (r *renderer) placeTiles(st state) []fyne.CanvasObject {
 	z := v.TileZoom(size)
 	visible := v.Tiles(z)
 	around := v.TilesAround(z, 256)
-	srcs := []tileKey{{src: srcBase, mask: st.mask, dark: st.dark, size: uint16(size)}}
+	srcs := []tileKey{{src: srcBase, mask: st.mask, dark: st.dark, size: uint16(size), lang: e.namesLanguage()}}
 	if st.tileURL != "" {
 		srcs = append(srcs, tileKey{src: srcRemote, size: 256})
 	}

@@ -8,7 +8,7 @@ import (
 // styleVersion names the look of the basemap tiles. Change it whenever
 // anything in this file changes how tiles look: the store then empties its
 // cached tiles rendered in the old style.
-const styleVersion = "calm-4"
+const styleVersion = "calm-5-labels"
 
 // Okabe–Ito colours, which stay distinct for every kind of colour vision.
 var (
@@ -46,6 +46,7 @@ type palette struct {
 	path         color.NRGBA // footways, paths, steps
 	wall         color.NRGBA // walls (solid) and fences (dashed)
 	hedge        color.NRGBA
+	labelText    [labelKinds]color.NRGBA // names, by label kind; their halo is the background
 }
 
 // Road ranks, from minor to major: they are drawn in this order so that
@@ -145,6 +146,10 @@ var light = palette{
 	path:  rgb(0xD0C9BE),
 	wall:  rgb(0x6E665E),
 	hedge: rgb(0x7FA070),
+	labelText: [labelKinds]color.NRGBA{
+		labelRoad: rgb(0x55504A), labelBuilding: rgb(0x6A645D), labelArea: rgb(0x7D756B),
+		labelGreen: rgb(0x4F7A48), labelWater: rgb(0x3D74A3),
+	},
 }
 
 var dark = palette{
@@ -177,6 +182,10 @@ var dark = palette{
 	path:  rgb(0x464B53),
 	wall:  rgb(0x9097A0),
 	hedge: rgb(0x4F7453),
+	labelText: [labelKinds]color.NRGBA{
+		labelRoad: rgb(0xBCC0C6), labelBuilding: rgb(0xA3A8AF), labelArea: rgb(0x8F949B),
+		labelGreen: rgb(0x86AE7E), labelWater: rgb(0x79A9D2),
+	},
 }
 
 func (p *palette) landColour(class string) color.NRGBA {

@@ -18,9 +18,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"github.com/paulmach/orb/maptile"
 
 	"safetynet/data/store"
+	"safetynet/ui/locale"
 )
 
 // Tile sources.
@@ -35,6 +37,7 @@ type tileKey struct {
 	mask uint8 // basemap layers drawn (srcBase)
 	dark bool
 	size uint16 // pixels
+	lang string // language of the names (srcBase): "zh" or "en"
 	z    uint8
 	x, y uint32
 }
@@ -66,6 +69,9 @@ func (k tileKey) set() string {
 	name := "basemap"
 	if k.dark {
 		name += "_dark"
+	}
+	if k.lang != "" {
+		name += "_" + k.lang
 	}
 	if k.size != 256 {
 		name += "_" + strconv.Itoa(int(k.size)/256) + "x"
@@ -104,7 +110,8 @@ type engine struct {
 	base, remote *jobQueue
 	client       *http.Client
 
-	osm atomic.Bool // some basemap feature came from OpenStreetMap
+	osm  atomic.Bool               // some basemap feature came from OpenStreetMap
+	font atomic.Pointer[labelFont] // the names' font; nil: Go Regular
 
 	mu        sync.Mutex
 	tiles     *lru[tileKey, *image.RGBA] // guarded by mu
@@ -165,6 +172,39 @@ func (e *engine) close() {
 	e.flush()
 	e.cancel()
 	e.writing.Wait()
+}
+
+// setFont sets the font of the names on the basemap. Tiles drawn before
+// keep theirs.
+func (e *engine) setFont(f *labelFont) {
+	if f != nil {
+		e.font.Store(f)
+	}
+}
+
+// namesLanguage sets the names' font to the theme's text font and returns
+// the language to write them in: the interface's, or English when the
+// font has no Chinese glyphs.
+func (e *engine) namesLanguage() string {
+	var res fyne.Resource
+	if a := fyne.CurrentApp(); a != nil {
+		res = a.Settings().Theme().Font(fyne.TextStyle{})
+	}
+	f := fontFor(res)
+	e.setFont(f)
+	l := locale.Current()
+	if l == locale.Chinese && !f.writesChinese() {
+		l = locale.English
+	}
+	return l
+}
+
+// labelFont returns the font of the names: the one set, else Go Regular.
+func (e *engine) labelFont() *labelFont {
+	if f := e.font.Load(); f != nil {
+		return f
+	}
+	return fontFor(nil)
 }
 
 // setRemote sets the XYZ URL template of remote tiles ("" for none).
@@ -285,7 +325,11 @@ func (e *engine) renderBase(ctx context.Context, k tileKey) (*image.RGBA, error)
 	if k.dark {
 		pal = &dark
 	}
-	img := tr.render(v, k.tile(), int(k.size), pal)
+	txt := labelText{lang: k.lang, font: e.labelFont()}
+	if k.lang == "" {
+		txt = labelText{}
+	}
+	img := tr.render(v, k.tile(), int(k.size), pal, txt)
 	e.renderers.Put(tr)
 	if cached {
 		select {
