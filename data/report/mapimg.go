@@ -258,14 +258,7 @@ func polygonPath(gc *gg.Context, px func(orb.Point) (float64, float64), ps ...or
 			if len(q) < 3 {
 				continue
 			}
-			gc.NewSubPath()
-			for i, pt := range q {
-				if i == 0 {
-					gc.MoveTo(pt[0], pt[1])
-				} else {
-					gc.LineTo(pt[0], pt[1])
-				}
-			}
+			subPath(gc, q)
 			gc.ClosePath()
 		}
 	}
@@ -288,14 +281,7 @@ func linePath(gc *gg.Context, px func(orb.Point) (float64, float64), ls []orb.Li
 			if len(part) < 2 {
 				continue
 			}
-			gc.NewSubPath()
-			for i, pt := range part {
-				if i == 0 {
-					gc.MoveTo(pt[0], pt[1])
-				} else {
-					gc.LineTo(pt[0], pt[1])
-				}
-			}
+			subPath(gc, part)
 		}
 	}
 }
@@ -673,4 +659,16 @@ func (r *Report) suggestionMap(maxW, maxH int) (*mapImage, error) {
 	objs = append(objs, layer(0.75, zones...), fillPolygons(views, nil, colSuggest, math.Max(1.5, 0.5/m)),
 		r.cameraObject(m), dots(at, colSuggest, math.Max(5, 2.5/m)))
 	return f.render(objs)
+}
+
+// subPath starts a new sub-path of gc through pts, in pixels.
+func subPath(gc *gg.Context, pts []orb.Point) {
+	gc.NewSubPath()
+	for i, pt := range pts {
+		if i == 0 {
+			gc.MoveTo(pt[0], pt[1])
+		} else {
+			gc.LineTo(pt[0], pt[1])
+		}
+	}
 }
