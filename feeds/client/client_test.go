@@ -51,9 +51,9 @@ func TestBackoff(t *testing.T) {
 // proxy forwards TCP to the hub and can cut every connection, as a network
 // failure or a hub restart would.
 type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
+	ln      net.Listener
+	target  string
+	mu      sync.Mutex
 	conns   []net.Conn
 	down    bool
 	stalled bool
