@@ -87,6 +87,11 @@ type App struct {
 	hub                Options // the hub given on the command line, over the settings' one
 	restarts           int     // counts console restarts; an older one never overrides a newer
 	notices            int     // counts notices; a newer one stays its full time
+
+	// OnQuit, when set, is called as the operator quits (File › Quit),
+	// before the window closes: the command can make sure the process
+	// ends in time.
+	OnQuit func()
 	tabs               *container.AppTabs
 	alertsTab, infoTab *container.TabItem
 
@@ -217,6 +222,16 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 	return x
 }
 
+// showSettings opens the settings dialog; saving applies what changed.
+// A hub given on the command line stays in force for this run.
+func (x *App) showSettings() {
+	showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), x.hub.HubURL, func(s Settings) {
+		x.applyTheme(s.Theme)
+		x.m.SetTileURL(s.TileURL)
+		x.restartConsole(x.effective(s))
+	}, x.m)
+}
+
 // closeWait is how long closing the window waits for the console's last
 // save: the window closes within it whatever happens.
 const closeWait = 1500 * time.Millisecond
@@ -287,14 +302,13 @@ func (x *App) buildMenu() {
 	})
 	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { chooseImport(x.ctx, x.win, x.store, x.imported) })
-	settings := fyne.NewMenuItem(lang.L("Settings…"), func() {
-		showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), func(s Settings) {
-			x.applyTheme(s.Theme)
-			x.m.SetTileURL(s.TileURL)
-			x.restartConsole(x.effective(s))
-		})
+	settings := fyne.NewMenuItem(lang.L("Settings…"), x.showSettings)
+	quit := fyne.NewMenuItem(lang.L("Quit"), func() {
+		if x.OnQuit != nil {
+			x.OnQuit()
+		}
+		x.Quit()
 	})
-	quit := fyne.NewMenuItem(lang.L("Quit"), x.fyne.Quit)
 	quit.IsQuit = true
 	shortcut := func(label string, key fyne.KeyName, fn func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, fn)
@@ -434,6 +448,10 @@ func (x *App) imported(summary string, err error) {
 	x.load()
 	dialog.ShowInformation(lang.L("Import"), summary, x.win)
 }
+
+// Quit closes the window, after the console's last save (at most
+// closeWait), and ends the app.
+func (x *App) Quit() { x.fyne.Quit() }
 
 // Window returns the main window.
 func (x *App) Window() fyne.Window { return x.win }
