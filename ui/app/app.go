@@ -83,15 +83,15 @@ type App struct {
 	undoItem   *fyne.MenuItem
 	menu       *fyne.MainMenu
 
-	live               *liveConsole
-	hub                Options // the hub given on the command line, over the settings' one
-	restarts           int     // counts console restarts; an older one never overrides a newer
-	notices            int     // counts notices; a newer one stays its full time
+	live     *liveConsole
+	hub      Options // the hub given on the command line, over the settings' one
+	restarts int     // counts console restarts; an older one never overrides a newer
+	notices  int     // counts notices; a newer one stays its full time
 
 	// OnQuit, when set, is called as the operator quits (File › Quit),
 	// before the window closes: the command can make sure the process
 	// ends in time.
-	OnQuit func()
+	OnQuit             func()
 	tabs               *container.AppTabs
 	alertsTab, infoTab *container.TabItem
 

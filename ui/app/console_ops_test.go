@@ -202,7 +202,9 @@ func TestChineseConsoleShowsNamesNotCodes(t *testing.T) {
 	handOver(t)
 	url, tok := testHub(t)
 	x := startConsole(t, consoleStore(t), url, tok[0], "王")
-	eventually(t, "the console connects", func() bool { return strings.Contains(x.live.conn.Text, "已连接") || x.live.conn.Importance == widget.SuccessImportance })
+	eventually(t, "the console connects", func() bool {
+		return strings.Contains(x.live.conn.Text, "已连接") || x.live.conn.Importance == widget.SuccessImportance
+	})
 	post(t, url, tok[2], alertJSON("sd-19", "fire.smoke", "severe", alertAt, `,"source":"sensor:SD-19"`))
 	post(t, url, tok[2], alertJSON("cam-a", "intrusion.perimeter", "severe", alertAt, `,"source":"camera:CAM-A"`))
 	eventually(t, "both alarms arrive", func() bool { return len(x.live.queue) == 2 })
