@@ -45,6 +45,7 @@ func main() {
 	operator := flag.String("operator", "", "who acts, as written in the event log; default: the one in Settings, else the login name")
 	plan := flag.Bool("plan", false, "open in plan mode: camera, patrol and fire coverage of the key areas; drag cameras, turn them, add suggested ones")
 	camera := flag.String("camera", "", "show and select the camera with this `code` (or OSM id such as node/123)")
+	stats := flag.String("stats", "", "append the console's figures (events, latency from the hub to the screen, frame times, memory) to `file` every 10 s, as JSON lines")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME]]\n\n")
 		flag.PrintDefaults()
@@ -77,6 +78,12 @@ func main() {
 	}
 	if *camera != "" {
 		w.SelectCamera(*camera)
+	}
+	if *stats != "" {
+		if err := w.WriteStats(*stats, 10*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, "safetynet: -stats:", err)
+			os.Exit(2)
+		}
 	}
 	quitOnSignal(w)
 	w.ShowAndRun()
