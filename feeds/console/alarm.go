@@ -306,7 +306,7 @@ func (c *Console) rateAt(now time.Time) Rate {
 		if a.Shelved(now) {
 			r.Shelved++
 		}
-		if now.Sub(a.First) > c.opt.StandingAfter {
+		if now.Sub(first(&a.Alert)) > c.opt.StandingAfter {
 			r.Standing++
 		}
 	}

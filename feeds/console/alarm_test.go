@@ -554,8 +554,11 @@ func TestRateAndFlood(t *testing.T) {
 		e := alarm("old", "equipment.fault", "equipment:P-1", event.Minor, t0)
 		e.Expires = time.Time{}
 		feed(c, e)
-		if r := c.Snapshot(t0.Add(24*time.Hour + time.Minute)).Rate; r.Standing != 1 {
-			t.Errorf("standing %d, want 1", r.Standing)
+		if s := c.Snapshot(t0.Add(24*time.Hour + time.Minute)); s.Rate.Standing != 1 || !s.Alerts[0].Standing {
+			t.Errorf("standing %d, alert marked %v; want 1, marked", s.Rate.Standing, s.Alerts[0].Standing)
+		}
+		if s := c.Snapshot(t0.Add(23 * time.Hour)); s.Rate.Standing != 0 || s.Alerts[0].Standing {
+			t.Errorf("standing %d after 23 h", s.Rate.Standing)
 		}
 	})
 }

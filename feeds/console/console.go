@@ -187,6 +187,10 @@ type Alert struct {
 	ShelvedUntil time.Time
 	ShelvedBy    string
 	ShelveReason string
+	// Standing is true, in a Snapshot, for an open alert older than
+	// Options.StandingAfter (a stale alarm, standing for more than a day
+	// by default): show it so that it is reviewed.
+	Standing bool
 }
 
 // Shelved reports whether the alert is on the shelf at now.
@@ -795,6 +799,7 @@ func (c *Console) Snapshot(now time.Time) Snapshot {
 		x := a.Alert
 		x.State = a.Event.StateAt(now)
 		x.Actions = slices.Clone(a.Actions)
+		x.Standing = a.Status.open() && now.Sub(first(&a.Alert)) > c.opt.StandingAfter
 		s.Alerts = append(s.Alerts, x)
 	}
 	for _, u := range c.units {
