@@ -301,3 +301,6 @@ func (c *Console) act(a *alertRec, x Action, now time.Time) {
 func (c *Console) unshelve(a *alertRec, x Action, now time.Time) {
 	c.act(a, x, now)
 }
+
+// MaxShelve is the longest an alert may be shelved (Options.MaxShelve).
+func (c *Console) MaxShelve() time.Duration { return c.opt.MaxShelve }

@@ -320,7 +320,8 @@ func (x *App) buildMenu() {
 		shortcut(lang.L("Next alert"), fyne.KeyN, func() { x.live.next() }),
 		shortcut(lang.L("Acknowledge"), fyne.KeyK, func() { x.live.acknowledge() }),
 		shortcut(lang.L("Assign…"), fyne.KeyG, func() { x.live.assignDialog() }),
-		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }))
+		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }),
+		shortcut(lang.L("Shelve or unshelve…"), fyne.KeyH, func() { x.live.shelveDialog() }))
 	x.undoItem = fyne.NewMenuItem(lang.L("Undo camera change"), x.undoCamera)
 	x.undoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
 	x.undoItem.Disabled = true

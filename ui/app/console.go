@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -160,8 +161,13 @@ func prepare(ctx context.Context, s *store.Store, set Settings, language string)
 	if err != nil {
 		return p, err
 	}
+	state, err := s.LiveState(ctx)
+	if err != nil {
+		return p, err
+	}
 	p.last = last
-	p.restoreErr = p.c.Restore(rows, last)
+	// What could be read is restored; what could not is reported.
+	p.restoreErr = errors.Join(p.c.Restore(rows, last), p.c.RestoreState(state))
 	sc, err := scene.Load(ctx, s)
 	if err != nil {
 		return p, err

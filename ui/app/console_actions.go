@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -62,22 +63,24 @@ func (l *liveConsole) act(kind, unit, note string) bool {
 	if ss == nil || l.selected == "" {
 		return false
 	}
-	a, ok := ss.c.Alert(l.selected)
-	if !ok {
-		l.x.showNotice(lang.L("The alert is no longer in the console."))
-		return false
-	}
-	if err := allows(a, kind); err != nil {
-		l.x.showNotice(err.Error())
-		return false
-	}
 	now := time.Now()
 	e, err := console.NewAction(kind, l.selected, l.settings.operator(), unit, note, now)
 	if err != nil {
 		l.x.ShowError(err)
 		return false
 	}
+	return l.take(ss, e, now)
+}
+
+// take checks the action e against the alert's state, applies it here and
+// queues it for the hub; a refusal is shown as a message.
+func (l *liveConsole) take(ss *session, e event.Event, now time.Time) bool {
+	if err := ss.c.Check(e); err != nil {
+		l.x.showNotice(actionRefusal(err))
+		return false
+	}
 	var data []byte
+	var err error
 	if ss.acts != nil {
 		if data, err = event.Encode(e); err != nil {
 			l.x.ShowError(err)
@@ -91,15 +94,26 @@ func (l *liveConsole) act(kind, unit, note string) bool {
 	return true
 }
 
-// allows says why the alert's state does not allow an action, or nil.
-func allows(a console.Alert, kind string) error {
-	switch {
-	case a.Status == console.StatusResolved && kind != console.ActionNote:
-		return errorf("This alert is already resolved.")
-	case kind == console.ActionAck && a.Status != console.StatusNew:
-		return errorf("This alert is already acknowledged.")
+// actionRefusal says, in the interface language, why an action was refused.
+func actionRefusal(err error) string {
+	var r *console.RefusedError
+	if errors.As(err, &r) {
+		return lang.L("Not done: {{.Action}} — {{.Why}}.", map[string]any{"Action": actionText(r.Kind), "Why": translated(r.Reason)})
 	}
-	return nil
+	return err.Error()
+}
+
+// allows says, in the interface language, why the selected alert's state
+// does not allow kind, or "".
+func (l *liveConsole) allows(ss *session, kind string) string {
+	a, ok := ss.c.Alert(l.selected)
+	if !ok {
+		return actionRefusal(&console.RefusedError{Kind: kind, Subject: l.selected, Reason: console.ReasonGone})
+	}
+	if err := a.Allows(kind); err != nil {
+		return actionRefusal(err)
+	}
+	return ""
 }
 
 func (l *liveConsole) acknowledge() {
@@ -117,11 +131,9 @@ func (l *liveConsole) assignDialog() {
 		l.x.showNotice(lang.L("Select an alert first (Ctrl+N: next alert)."))
 		return
 	}
-	if a, ok := ss.c.Alert(l.selected); ok {
-		if err := allows(a, console.ActionAssign); err != nil {
-			l.x.showNotice(err.Error())
-			return
-		}
+	if why := l.allows(ss, console.ActionAssign); why != "" {
+		l.x.showNotice(why)
+		return
 	}
 	var names []string
 	for _, u := range l.snap.Units {
@@ -155,11 +167,9 @@ func (l *liveConsole) resolveDialog() {
 		l.x.showNotice(lang.L("Select an alert first (Ctrl+N: next alert)."))
 		return
 	}
-	if a, ok := ss.c.Alert(l.selected); ok {
-		if err := allows(a, console.ActionResolve); err != nil {
-			l.x.showNotice(err.Error())
-			return
-		}
+	if why := l.allows(ss, console.ActionResolve); why != "" {
+		l.x.showNotice(why)
+		return
 	}
 	note := newFormEntry()
 	note.SetPlaceHolder(lang.L("What was found and done"))
@@ -172,4 +182,74 @@ func (l *liveConsole) resolveDialog() {
 		}
 		l.act(console.ActionResolve, "", note.Text)
 	}, fyne.NewSize(460, 200), l.x.m)
+}
+
+// shelveTimes are the shelf times offered, the first the default.
+var shelveTimes = []time.Duration{time.Hour, 15 * time.Minute, 30 * time.Minute, 2 * time.Hour, 4 * time.Hour, 8 * time.Hour}
+
+// shelveDialog sets the selected alert aside for a time, with a reason;
+// on a shelved alert it takes it back off the shelf.
+func (l *liveConsole) shelveDialog() {
+	ss := l.running()
+	if ss == nil || l.selected == "" {
+		l.x.showNotice(lang.L("Select an alert first (Ctrl+N: next alert)."))
+		return
+	}
+	if a, ok := ss.c.Alert(l.selected); ok && a.Shelved(time.Now()) {
+		l.act(console.ActionUnshelve, "", "")
+		return
+	}
+	if why := l.allows(ss, console.ActionShelve); why != "" {
+		l.x.showNotice(why)
+		return
+	}
+	var names []string
+	for _, d := range shelveTimes {
+		names = append(names, shelveText(d))
+	}
+	for {
+		i := len(names) - 1
+		if i < 0 || shelveTimes[i] <= ss.c.MaxShelve() {
+			break
+		}
+		names = names[:i]
+	}
+	how := widget.NewSelect(names, nil)
+	how.SetSelectedIndex(0)
+	reason := newFormEntry()
+	reason.SetPlaceHolder(lang.L("Why it can wait (required)"))
+	reason.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errorf("Say why the alert can wait.")
+		}
+		return nil
+	}
+	subject := l.selected
+	showForm(l.x.win, lang.L("Shelve alert"), lang.L("Shelve"), []*widget.FormItem{
+		{Text: lang.L("Reason"), Widget: reason}, {Text: lang.L("For"), Widget: how},
+	}, func() {
+		if l.selected != subject {
+			l.selectAlert(subject, false)
+		}
+		now := time.Now()
+		e, err := console.NewShelve(subject, l.settings.operator(), strings.TrimSpace(reason.Text), shelveTimes[max(how.SelectedIndex(), 0)], now)
+		if err != nil {
+			l.x.ShowError(err)
+			return
+		}
+		if cur := l.running(); cur == ss {
+			l.take(ss, e, now)
+		}
+	}, fyne.NewSize(440, 220), l.x.m)
+}
+
+// shelveText is a shelf time as the dialog offers it.
+func shelveText(d time.Duration) string {
+	if d < time.Hour {
+		return lang.L("{{.N}} minutes", map[string]any{"N": int(d.Minutes())})
+	}
+	if d == time.Hour {
+		return lang.L("1 hour")
+	}
+	return lang.L("{{.N}} hours", map[string]any{"N": int(d.Hours())})
 }

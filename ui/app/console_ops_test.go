@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -345,4 +346,163 @@ func TestWindowTakesTheNewestPicture(t *testing.T) {
 		t.Errorf("%d hand-overs wait for a window that was busy for a second, want at most 3", n)
 	}
 	eventually(t, "the newest picture is drawn", func() bool { return len(x.live.queue) == 20 })
+}
+
+// alertFrom is an alarm of type typ and severity sev from source.
+func alertFrom(id, typ, sev, source string, extra string) string {
+	return alertJSON(id, typ, sev, alertAt, fmt.Sprintf(`,"source":%q%s`, source, extra))
+}
+
+// TestQueueInAFlood: a burst of alarms shows as a flood above the queue;
+// repeats from one source fold into one row with their count; rows show
+// new, acknowledged and assigned alerts differently; while the pointer is
+// over the queue its rows hold still and a more severe alert arriving is
+// announced by a banner that brings it to the top.
+func TestQueueInAFlood(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	for i := 0; i < 11; i++ {
+		post(t, url, tok[2], alertFrom(fmt.Sprintf("door-%d", i), "access.forced_door", "moderate", fmt.Sprintf("gate:G%d", i), ""))
+	}
+	for i := 0; i < 3; i++ {
+		post(t, url, tok[2], alertFrom(fmt.Sprintf("pir-%d", i), "intrusion.perimeter", "minor", "sensor:PIR-4", ""))
+		time.Sleep(25 * time.Millisecond)
+	}
+	eventually(t, "12 rows, the repeats folded", func() bool { a, _ := queued(x, "pir-0"); return len(x.live.queue) == 12 && a.Count == 3 })
+	if !strings.Contains(x.live.rate.Text, "ALARM FLOOD") || x.live.rate.Importance != widget.DangerImportance {
+		t.Errorf("14 alarms in a minute: the rate reads %q", x.live.rate.Text)
+	}
+	pir, ok := queued(x, "pir-0")
+	if !ok || pir.Count != 3 {
+		t.Fatalf("the repeated source is not one alert of 3: %+v", pir)
+	}
+	row := newQueueRow(x.live)
+	row.show(pir, time.Now())
+	if !strings.Contains(row.title.Text, "×3") || !row.title.TextStyle.Bold || row.status.Text != "New" {
+		t.Errorf("the folded row reads %q (bold %v) %q", row.title.Text, row.title.TextStyle.Bold, row.status.Text)
+	}
+
+	x.live.selectAlert("door-0", false)
+	x.live.acknowledge()
+	x.live.selectAlert("door-1", false)
+	x.live.act(console.ActionAssign, "Team 2", "")
+	eventually(t, "both actions shown", func() bool {
+		a0, _ := queued(x, "door-0")
+		a1, _ := queued(x, "door-1")
+		return a0.Status == console.StatusAcknowledged && a1.Status == console.StatusAssigned
+	})
+	texts := map[string]string{}
+	bars := map[string]any{}
+	for _, s := range []string{"door-0", "door-1", "door-2"} {
+		a, _ := queued(x, s)
+		row.show(a, time.Now())
+		texts[s] = fmt.Sprintf("%s bold=%v", row.status.Text, row.title.TextStyle.Bold)
+		bars[s] = row.bar.FillColor
+	}
+	if texts["door-0"] == texts["door-2"] || texts["door-1"] == texts["door-2"] || texts["door-0"] == texts["door-1"] ||
+		bars["door-0"] == bars["door-2"] || bars["door-1"] == bars["door-2"] || bars["door-0"] == bars["door-1"] {
+		t.Errorf("acknowledged, assigned and new rows look alike: %v %v", texts, bars)
+	}
+
+	// The operator points at the queue: an extreme alert arrives.
+	before := slices.Clone(subjects(x.live.queue))
+	x.live.pointerOver(true)
+	post(t, url, tok[2], alertFrom("smoke-1", "fire.smoke", "extreme", "sensor:SD-01", ""))
+	eventually(t, "the smoke alarm is listed", func() bool { _, ok := queued(x, "smoke-1"); return ok })
+	got := subjects(x.live.queue)
+	if !slices.Equal(got[:len(before)], before) || got[len(got)-1] != "smoke-1" {
+		t.Errorf("rows moved under the pointer:\nbefore %q\nafter  %q", before, got)
+	}
+	if !x.live.banner.Visible() || !strings.Contains(x.live.banner.Text, "EXTREME") {
+		t.Errorf("no banner for the extreme alert below the view: %v %q", x.live.banner.Visible(), x.live.banner.Text)
+	}
+	test.Tap(x.live.banner)
+	if x.live.queue[0].Subject != "smoke-1" || x.live.banner.Visible() {
+		t.Errorf("the banner did not bring the extreme alert up: first %s", x.live.queue[0].Subject)
+	}
+}
+
+func subjects(q []console.Alert) []string {
+	out := make([]string, len(q))
+	for i, a := range q {
+		out[i] = a.Subject
+	}
+	return out
+}
+
+// TestQueueFiltersAndShelving: the queue filters by severity and by
+// drill; shelving takes a reason, leaves the alert out of the open queue
+// and shows it under Shelved until it is taken back; the end of a drill
+// closes its alerts together.
+func TestQueueFiltersAndShelving(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertFrom("ext-1", "fire.smoke", "extreme", "sensor:SD-02", ""))
+	post(t, url, tok[2], alertFrom("min-1", "equipment.fault", "minor", "equipment:EXT-1", ""))
+	post(t, url, tok[2], alertFrom("drill-1", "intrusion.perimeter", "severe", "camera:CAM-A", `,"status":"exercise","properties":{"drill":"night-2"}`))
+	post(t, url, tok[2], alertFrom("drill-2", "access.forced_door", "moderate", "gate:G1", `,"status":"exercise","properties":{"drill":"night-2"}`))
+	eventually(t, "four alerts", func() bool { return len(x.live.queue) == 4 })
+	for _, tc := range []struct {
+		sev, drill int
+		want       []string
+	}{
+		{1, 0, []string{"ext-1"}},
+		{2, 0, []string{"ext-1", "drill-1"}},
+		{0, 1, []string{"ext-1", "min-1"}},
+		{0, 2, []string{"drill-1", "drill-2"}},
+		{3, 2, []string{"drill-1", "drill-2"}},
+	} {
+		x.live.sevSel.SetSelectedIndex(tc.sev)
+		x.live.drillSl.SetSelectedIndex(tc.drill)
+		got := subjects(x.live.queue)
+		slices.Sort(got)
+		slices.Sort(tc.want)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("severity %q, drills %q: %q, want %q", x.live.sevSel.Selected, x.live.drillSl.Selected, got, tc.want)
+		}
+	}
+	x.live.sevSel.SetSelectedIndex(0)
+	x.live.drillSl.SetSelectedIndex(0)
+
+	x.live.selectAlert("min-1", false)
+	x.live.shelveDialog() // Ctrl+H
+	reason, ok := x.win.Canvas().Focused().(*formEntry)
+	if !ok {
+		t.Fatalf("the Shelve dialog focused %T", x.win.Canvas().Focused())
+	}
+	reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // no reason yet: refused
+	if x.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("the Shelve dialog closed without a reason")
+	}
+	test.Type(reason, "extinguisher tag, checked on Monday's round")
+	reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	eventually(t, "the shelved alert leaves the open queue", func() bool { _, ok := queued(x, "min-1"); return !ok })
+	x.live.statusSel.SetSelectedIndex(showShelved)
+	a, ok := queued(x, "min-1")
+	if !ok || a.ShelveReason != "extinguisher tag, checked on Monday's round" || a.ShelvedUntil.Sub(time.Now()) < 50*time.Minute {
+		t.Fatalf("under Shelved: %v %+v", ok, a)
+	}
+	x.live.selectAlert("min-1", false)
+	if x.live.shelve.Text != "Unshelve" {
+		t.Errorf("the shelve button of a shelved alert reads %q", x.live.shelve.Text)
+	}
+	x.live.shelveDialog() // Ctrl+H again: unshelve
+	x.live.statusSel.SetSelectedIndex(showOpen)
+	eventually(t, "the alert is back in the open queue", func() bool { _, ok := queued(x, "min-1"); return ok })
+
+	post(t, url, tok[2], fmt.Sprintf(`{"id":"end-1","type":"drill.end","status":"exercise","time":%q,"title":"Night drill over","properties":{"drill":"night-2"}}`, time.Now().UTC().Format(time.RFC3339Nano)))
+	eventually(t, "the drill's alerts close together", func() bool {
+		_, d1 := queued(x, "drill-1")
+		_, d2 := queued(x, "drill-2")
+		return !d1 && !d2
+	})
+	if len(x.live.queue) != 2 {
+		t.Errorf("after the drill: %q", subjects(x.live.queue))
+	}
 }

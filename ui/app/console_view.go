@@ -22,36 +22,54 @@ import (
 )
 
 // view is the console's part of the window: the alert queue with its
-// filters, the selected alert's detail and the hub's state in the status
-// bar. It belongs to the Fyne goroutine.
+// filters, the alarm rate, the selected alert's detail and the hub's
+// state in the status bar. It belongs to the Fyne goroutine.
 type view struct {
-	snap     console.Snapshot
-	shown    uint64
-	queue    []console.Alert
-	filter   console.Filter
-	selected string
-	heard    map[string]bool // severe alerts the sound was played for
+	snap       console.Snapshot
+	shown      uint64
+	queue      []console.Alert // the rows as listed
+	filter     console.Filter
+	selected   string
+	listed     string          // the subject the list shows selected
+	heard      map[string]bool // subject and raise time of the alerts the sound was played for
+	pointer    bool            // the pointer is over the queue: its rows hold still
+	pointerGen int             // counts the pointer's moves in and out of rows
+	rowH       float32         // a row's height
 
-	list                        *widget.List
-	statusSel, famSel, windowSl *widget.Select
-	title, meta, warn, note     *widget.Label
-	hint                        *widget.Label // shown while no alert is selected
-	side                        *fyne.Container
-	ack, assign, resolve, open  *widget.Button
-	cams, equip, units          *fyne.Container
-	detail                      *fyne.Container
-	box                         fyne.CanvasObject
-	conn                        *statusLabel
+	list                                         *widget.List
+	statusSel, famSel, windowSl, sevSel, drillSl *widget.Select
+	rate                                         *widget.Label
+	banner                                       *widget.Button
+	title, meta, marks, warn, note               *widget.Label
+	hint                                         *widget.Label // shown while no alert is selected
+	side                                         *fyne.Container
+	ack, assign, resolve, shelve, open           *widget.Button
+	cams, equip, units                           *fyne.Container
+	detail                                       *fyne.Container
+	box                                          fyne.CanvasObject
+	conn                                         *statusLabel
 }
+
+// Status filter choices, in the order of statusSel.
+const (
+	showOpen = iota
+	showNew
+	showAcknowledged
+	showAssigned
+	showShelved
+	showResolved
+	showAll
+)
 
 func (l *liveConsole) buildView() {
 	l.heard = map[string]bool{}
 	l.conn = newStatusLabel(l.x)
 	l.conn.set(lang.L("Hub: not set"), widget.MediumImportance, "")
 
-	statuses := []string{lang.L("filter.status.open"), lang.L("status.new"), lang.L("status.acknowledged"), lang.L("status.assigned"), lang.L("status.resolved"), lang.L("filter.status.all")}
+	statuses := []string{lang.L("filter.status.open"), lang.L("filter.status.new"), lang.L("filter.status.acknowledged"),
+		lang.L("filter.status.assigned"), lang.L("filter.status.shelved"), lang.L("filter.status.resolved"), lang.L("filter.status.all")}
 	l.statusSel = widget.NewSelect(statuses, nil)
-	l.statusSel.SetSelectedIndex(0)
+	l.statusSel.SetSelectedIndex(showOpen)
 	fams := []string{lang.L("All types")}
 	for _, f := range familyCodes {
 		fams = append(fams, familyText(f))
@@ -61,40 +79,45 @@ func (l *liveConsole) buildView() {
 	windows := []string{lang.L("Any time"), lang.L("Last 15 min"), lang.L("Last hour"), lang.L("Last 24 h")}
 	l.windowSl = widget.NewSelect(windows, nil)
 	l.windowSl.SetSelectedIndex(0)
-	for _, sel := range []*widget.Select{l.statusSel, l.famSel, l.windowSl} {
+	l.sevSel = widget.NewSelect([]string{lang.L("filter.severity.any"), lang.L("filter.severity.extreme"),
+		lang.L("filter.severity.severe"), lang.L("filter.severity.moderate")}, nil)
+	l.sevSel.SetSelectedIndex(0)
+	l.drillSl = widget.NewSelect([]string{lang.L("filter.drill.both"), lang.L("filter.drill.without"), lang.L("filter.drill.only")}, nil)
+	l.drillSl.SetSelectedIndex(0)
+	for _, sel := range []*widget.Select{l.statusSel, l.famSel, l.windowSl, l.sevSel, l.drillSl} {
 		sel.OnChanged = func(string) { l.refilter() }
 	}
 
 	l.list = widget.NewList(func() int { return len(l.queue) }, func() fyne.CanvasObject {
-		sev := widget.NewLabel("EXTREME")
-		sev.TextStyle.Bold = true
-		t := widget.NewLabel("")
-		t.Truncation = fyne.TextTruncateEllipsis
-		return container.NewBorder(nil, nil, sev, widget.NewLabel("00:00:00"), t)
+		return newQueueRow(l)
 	}, func(i widget.ListItemID, o fyne.CanvasObject) {
-		if i >= len(l.queue) {
-			return
+		if i < len(l.queue) {
+			o.(*queueRow).show(l.queue[i], time.Now())
 		}
-		a := l.queue[i]
-		c := o.(*fyne.Container)
-		t, sev, when := c.Objects[0].(*widget.Label), c.Objects[1].(*widget.Label), c.Objects[2].(*widget.Label)
-		sev.SetText(severityText(a.Event.Severity))
-		sev.Importance = severityImportance(a.Event.Severity)
-		sev.Refresh()
-		t.SetText(alertLine(a))
-		when.SetText(a.Event.Time.Local().Format("15:04:05"))
 	})
 	l.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(l.queue) && l.queue[i].Subject != l.selected {
-			l.selectAlert(l.queue[i].Subject, true)
+		if i < len(l.queue) {
+			l.listed = l.queue[i].Subject
+			if l.queue[i].Subject != l.selected {
+				l.selectAlert(l.queue[i].Subject, true)
+			}
 		}
 	}
+	l.rowH = newQueueRow(l).MinSize().Height
+	l.rate = widget.NewLabel("")
+	l.rate.Truncation = fyne.TextTruncateEllipsis
+	l.banner = widget.NewButton("", l.showTop)
+	l.banner.Importance = widget.DangerImportance
+	l.banner.Hide()
 
 	l.title = widget.NewLabel("")
 	l.title.TextStyle.Bold = true
 	l.title.Wrapping = fyne.TextWrapWord
 	l.meta = widget.NewLabel("")
 	l.meta.Wrapping = fyne.TextWrapWord
+	l.marks = widget.NewLabel("")
+	l.marks.Wrapping = fyne.TextWrapWord
+	l.marks.Importance = widget.WarningImportance
 	l.warn = widget.NewLabel("")
 	l.warn.Importance = widget.WarningImportance
 	l.warn.Wrapping = fyne.TextWrapWord
@@ -103,6 +126,7 @@ func (l *liveConsole) buildView() {
 	l.ack = widget.NewButton(lang.L("Acknowledge"), l.acknowledge)
 	l.assign = widget.NewButton(lang.L("Assign…"), l.assignDialog)
 	l.resolve = widget.NewButton(lang.L("Resolve…"), l.resolveDialog)
+	l.shelve = widget.NewButton(lang.L("Shelve…"), l.shelveDialog)
 	l.ack.Importance = widget.HighImportance
 	l.open = widget.NewButton(lang.L("Open camera view"), nil)
 	l.open.Hide()
@@ -114,25 +138,28 @@ func (l *liveConsole) buildView() {
 		h.TextStyle.Bold = true
 		return h
 	}
-	l.detail = container.NewVBox(l.title, l.meta, l.warn, container.NewGridWithColumns(3, l.ack, l.assign, l.resolve), l.note,
+	l.detail = container.NewVBox(l.title, l.meta, l.marks, l.warn, container.NewGridWithColumns(4, l.ack, l.assign, l.resolve, l.shelve), l.note,
 		heading(lang.L("Cameras that see it")), l.cams, l.open,
 		heading(lang.L("Nearest fire equipment on foot")), l.equip,
 		heading(lang.L("Nearest patrol units")), l.units)
 	l.detail.Hide()
 
-	l.hint = widget.NewLabel(lang.L("Select an alert to see it on the map, the cameras that see it and what is near. Ctrl+N: next alert, Ctrl+K: acknowledge, Ctrl+G: assign, Ctrl+R: resolve."))
+	l.hint = widget.NewLabel(lang.L("Select an alert to see it on the map, the cameras that see it and what is near. Ctrl+N: next alert, Ctrl+K: acknowledge, Ctrl+G: assign, Ctrl+R: resolve, Ctrl+H: shelve."))
 	l.hint.Wrapping = fyne.TextWrapWord
 	l.hint.Importance = widget.LowImportance
-	filters := container.NewGridWithColumns(3, l.statusSel, l.famSel, l.windowSl)
+	filters := container.NewVBox(container.NewGridWithColumns(2, l.statusSel, l.famSel),
+		container.NewGridWithColumns(3, l.sevSel, l.drillSl, l.windowSl), l.rate)
 	l.side = container.NewVBox(l.hint, l.detail)
-	split := container.NewVSplit(l.list, container.NewVScroll(container.NewPadded(l.side)))
+	split := container.NewVSplit(container.NewBorder(l.banner, nil, nil, nil, l.list), container.NewVScroll(container.NewPadded(l.side)))
 	split.Offset = 0.4
 	l.box = container.NewBorder(filters, nil, nil, nil, split)
 }
 
 // clearView empties the queue, the detail and the live layer.
 func (l *liveConsole) clearView() {
-	l.snap, l.shown, l.queue, l.selected = console.Snapshot{}, 0, nil, ""
+	l.snap, l.shown, l.queue, l.selected, l.listed = console.Snapshot{}, 0, nil, "", ""
+	l.banner.Hide()
+	l.rate.SetText("")
 	l.detail.Hide()
 	l.hint.Show()
 	l.side.Refresh()
@@ -146,22 +173,28 @@ func (l *liveConsole) clearView() {
 func (l *liveConsole) refilter() {
 	f := console.Filter{}
 	switch l.statusSel.SelectedIndex() {
-	case 1:
+	case showNew:
 		f.Statuses = []console.Status{console.StatusNew}
-	case 2:
+	case showAcknowledged:
 		f.Statuses = []console.Status{console.StatusAcknowledged}
-	case 3:
+	case showAssigned:
 		f.Statuses = []console.Status{console.StatusAssigned}
-	case 4:
+	case showShelved:
+		f.Shelved = console.Only
+	case showResolved:
 		f.Statuses = []console.Status{console.StatusResolved}
-	case 5:
+	case showAll:
 		f.Statuses = []console.Status{console.StatusNew, console.StatusAcknowledged, console.StatusAssigned, console.StatusResolved}
+		f.Shelved = console.Both
 	}
 	if i := l.famSel.SelectedIndex(); i > 0 {
 		f.Families = []string{familyCodes[i-1]}
 	}
 	f.Within = []time.Duration{0, 15 * time.Minute, time.Hour, 24 * time.Hour}[max(l.windowSl.SelectedIndex(), 0)]
+	f.MinSeverity = []event.Severity{"", event.Extreme, event.Severe, event.Moderate}[max(l.sevSel.SelectedIndex(), 0)]
+	f.Drills = []console.Include{console.Both, console.Without, console.Only}[max(l.drillSl.SelectedIndex(), 0)]
 	l.filter = f
+	l.pointer = false // a new choice sorts the list afresh
 	if l.running() != nil {
 		l.redraw()
 	}
@@ -206,20 +239,37 @@ func (l *liveConsole) show(fr *frame) {
 }
 
 // redraw draws the snapshot held again: after a new frame or a change of
-// the filters.
+// the filters. While the pointer is over the queue, or the queue is
+// scrolled down, its rows hold still: alerts that arrive are added at the
+// end, and a banner says when one of them is more severe than the rows in
+// view.
 func (l *liveConsole) redraw() {
 	snap := l.snap
-	l.queue = snap.Queue(l.filter, time.Now())
+	now := time.Now()
+	q := snap.Queue(l.filter, now)
+	arrived := 0
+	if l.holding() {
+		shown := make([]string, len(l.queue))
+		for i, a := range l.queue {
+			shown[i] = a.Subject
+		}
+		q, arrived = console.Hold(q, shown)
+	}
+	l.queue = q
+	l.showBanner(arrived)
+	l.showRate(snap.Rate)
 	sound := false // one tone a frame, however many arrived in it
 	heard := make(map[string]bool, len(l.heard))
-	for _, a := range snap.Alerts {
-		if a.Status != console.StatusNew || a.Event.Severity.Rank() < event.Severe.Rank() {
+	for i := range snap.Alerts {
+		a := &snap.Alerts[i]
+		if !a.Audible(now) || a.Severity.Rank() < event.Severe.Rank() {
 			continue
 		}
-		if !l.heard[a.Subject] {
+		key := a.Subject + "@" + a.Raised.String()
+		if !l.heard[key] {
 			sound = true
 		}
-		heard[a.Subject] = true
+		heard[key] = true
 	}
 	l.heard = heard // forgets the alerts that left the picture or were acknowledged
 	if sound && l.settings.Sound {
@@ -227,14 +277,96 @@ func (l *liveConsole) redraw() {
 	}
 	l.list.Refresh()
 	if i := l.indexOf(l.selected); i >= 0 {
-		l.list.Select(i)
-	} else {
+		if l.listed != l.selected {
+			l.listed = l.selected
+			l.list.Select(i)
+		}
+	} else if l.listed != "" {
+		l.listed = ""
 		l.list.UnselectAll()
 	}
 	l.x.m.SetLive(liveItems(l.queue, snap.Units, l.selected), snap.Version)
 	l.x.setAlertCount(len(l.queue))
 	if l.selected != "" {
 		l.fillDetail(false)
+	}
+}
+
+// holding reports whether the queue's rows should hold still: the
+// operator points at them or has scrolled down to read them.
+func (l *liveConsole) holding() bool {
+	return l.pointer || l.list.GetScrollOffset() > 1
+}
+
+// showBanner shows, when rows held still and some of the arrived ones
+// (at the end of the queue) sort above the rows in view, a banner that
+// brings them up.
+func (l *liveConsole) showBanner(arrived int) {
+	if arrived == 0 || len(l.queue) == 0 {
+		l.banner.Hide()
+		return
+	}
+	top := 0
+	if l.rowH > 0 {
+		top = min(len(l.queue)-1, int(l.list.GetScrollOffset()/l.rowH))
+	}
+	first := l.queue[len(l.queue)-arrived]
+	if top < len(l.queue)-arrived && console.Compare(&first, &l.queue[top]) >= 0 {
+		l.banner.Hide()
+		return
+	}
+	l.banner.SetText(lang.L("▲ {{.N}} new, up to {{.Severity}}: show them", map[string]any{"N": arrived, "Severity": severityText(first.Severity)}))
+	l.banner.Importance = widget.WarningImportance
+	if first.Severity.Rank() >= event.Severe.Rank() {
+		l.banner.Importance = widget.DangerImportance
+	}
+	l.banner.Show()
+}
+
+// showTop sorts the queue afresh and scrolls to its top.
+func (l *liveConsole) showTop() {
+	l.pointer = false
+	l.list.ScrollToTop()
+	l.redraw()
+}
+
+// setPointer records whether the pointer is over the queue.
+func (l *liveConsole) setPointer(in bool) {
+	if l.pointer == in {
+		return
+	}
+	l.pointer = in
+	if !in && l.running() != nil {
+		l.redraw()
+	}
+}
+
+// showRate shows the alarm load: new alarms in the flood window, a flood
+// when over its limit, and what is shelved or chattering.
+func (l *liveConsole) showRate(r console.Rate) {
+	text := lang.L("{{.N}} alarms in the last {{.Min}} min", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes())})
+	if r.Flood {
+		text = lang.L("ALARM FLOOD: {{.N}} alarms in {{.Min}} min (over {{.Limit}})", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes()), "Limit": r.Limit})
+	}
+	if h := r.Hour.Total(); h > 0 {
+		text += " · " + lang.L("last hour {{.N}}: {{.Top}}% extreme or severe", map[string]any{"N": h,
+			"Top": int(math.Round(100 * (r.Hour.Share(event.Extreme) + r.Hour.Share(event.Severe))))})
+	}
+	if r.Shelved > 0 {
+		text += " · " + lang.L("{{.N}} shelved", map[string]any{"N": r.Shelved})
+	}
+	if r.Chattering > 0 {
+		text += " · " + lang.L("{{.N}} chattering", map[string]any{"N": r.Chattering})
+	}
+	l.rate.SetText(text)
+	imp := widget.LowImportance
+	if r.Flood {
+		imp = widget.DangerImportance
+	}
+	if l.rate.Importance != imp {
+		l.rate.Importance = imp
+		l.rate.TextStyle.Bold = r.Flood
+		l.rate.Refresh()
 	}
 }
 
@@ -270,7 +402,7 @@ func liveItems(queue []console.Alert, units []console.Unit, selected string) []m
 			continue
 		}
 		items = append(items, mapview.LiveItem{ID: a.Subject, Kind: mapview.LiveAlert, Geometry: a.Event.Geometry,
-			Family: a.Event.TypeFamily(), Severity: a.Event.Severity.Rank(), Heading: math.NaN(),
+			Family: a.Event.TypeFamily(), Severity: a.Severity.Rank(), Heading: math.NaN(),
 			Stale: a.State == event.StaleState, Drill: a.Drill, New: a.Status == console.StatusNew,
 			Selected: a.Subject == selected, Label: a.Event.Title})
 	}
@@ -318,7 +450,7 @@ func (l *liveConsole) fillDetail(near bool) {
 	}
 	e := a.Event
 	l.title.SetText(alertLine(a))
-	meta := fmt.Sprintf("%s · %s · %s · %s", severityText(e.Severity), typeText(e.Type), e.Time.Local().Format("2006-01-02 15:04:05"), statusText(a.Status))
+	meta := fmt.Sprintf("%s · %s · %s · %s", severityText(a.Severity), typeText(e.Type), e.Time.Local().Format("2006-01-02 15:04:05"), statusText(a.Status))
 	if e.Source != "" {
 		meta += " · " + l.sourceText(e.Source)
 	}
@@ -329,6 +461,12 @@ func (l *liveConsole) fillDetail(near bool) {
 		meta += "\n" + e.Description
 	}
 	l.meta.SetText(meta)
+	if m := alertMarks(a, time.Now()); m != "" {
+		l.marks.SetText(m)
+		l.marks.Show()
+	} else {
+		l.marks.Hide()
+	}
 	if a.Warning != "" {
 		l.warn.SetText(lang.L("Not on the map: {{.Why}}", map[string]any{"Why": a.Warning}))
 		l.warn.Show()
@@ -337,12 +475,26 @@ func (l *liveConsole) fillDetail(near bool) {
 	}
 	var notes []string
 	for _, act := range a.Actions {
-		s := act.Time.Local().Format("15:04:05") + " " + act.Operator + ": " + actionText(act.Kind)
+		who := act.Operator
+		if who == console.System {
+			who = lang.L("system")
+		}
+		s := act.Time.Local().Format("15:04:05") + " " + who + ": " + actionText(act.Kind)
 		if act.Unit != "" {
 			s += " → " + act.Unit
 		}
+		if !act.Until.IsZero() {
+			s += " " + lang.L("until {{.Time}}", map[string]any{"Time": act.Until.Local().Format("15:04")})
+		}
 		if act.Note != "" {
-			s += " — " + act.Note
+			if act.Operator == console.System {
+				s += " — " + translated(act.Note)
+			} else {
+				s += " — " + act.Note
+			}
+		}
+		if act.Detail != "" {
+			s += " (" + act.Detail + ")"
 		}
 		notes = append(notes, s)
 	}
@@ -352,9 +504,16 @@ func (l *liveConsole) fillDetail(near bool) {
 	} else {
 		l.note.Show()
 	}
-	setEnabled(l.ack, allows(a, console.ActionAck) == nil)
-	setEnabled(l.assign, allows(a, console.ActionAssign) == nil)
-	setEnabled(l.resolve, allows(a, console.ActionResolve) == nil)
+	setEnabled(l.ack, a.Allows(console.ActionAck) == nil)
+	setEnabled(l.assign, a.Allows(console.ActionAssign) == nil)
+	setEnabled(l.resolve, a.Allows(console.ActionResolve) == nil)
+	if a.Shelved(time.Now()) {
+		l.shelve.SetText(lang.L("Unshelve"))
+		setEnabled(l.shelve, a.Allows(console.ActionUnshelve) == nil)
+	} else {
+		l.shelve.SetText(lang.L("Shelve…"))
+		setEnabled(l.shelve, a.Allows(console.ActionShelve) == nil)
+	}
 	if !l.detail.Visible() {
 		l.detail.Show()
 		l.hint.Hide()
@@ -451,6 +610,34 @@ func (l *liveConsole) showNear(r nearResult) {
 	l.cams.Refresh()
 	l.equip.Refresh()
 	l.units.Refresh()
+}
+
+// alertMarks says what alarm management knows of a: how many alarms it
+// folds and since when, repeats since it was acknowledged, its source
+// back to normal, chattering, shelved, standing for over a day.
+func alertMarks(a console.Alert, now time.Time) string {
+	var ms []string
+	if a.Count > 1 {
+		ms = append(ms, lang.L("{{.N}} alarms from {{.First}} to {{.Last}}", map[string]any{"N": a.Count,
+			"First": a.First.Local().Format("15:04:05"), "Last": a.Last.Local().Format("15:04:05")}))
+	}
+	if a.SinceAck > 0 {
+		ms = append(ms, lang.L("{{.N}} more since acknowledged", map[string]any{"N": a.SinceAck}))
+	}
+	if !a.Cleared.IsZero() {
+		ms = append(ms, lang.L("↩ source back to normal at {{.Time}}", map[string]any{"Time": a.Cleared.Local().Format("15:04:05")}))
+	}
+	if a.Chattering {
+		ms = append(ms, lang.L("〰 chattering: repeats are folded in silently"))
+	}
+	if a.Shelved(now) {
+		ms = append(ms, lang.L("shelved by {{.Who}} until {{.Time}}: {{.Why}}", map[string]any{"Who": a.ShelvedBy,
+			"Time": a.ShelvedUntil.Local().Format("15:04"), "Why": a.ShelveReason}))
+	}
+	if a.Standing {
+		ms = append(ms, lang.L("standing for over a day"))
+	}
+	return strings.Join(ms, "\n")
 }
 
 // next selects the next alert of the queue (the first when none is).
