@@ -24,11 +24,9 @@ func TestSmokeRealWindow(t *testing.T) {
 	xvfb := testenv.Tool(t, "Xvfb")
 	importCmd := testenv.Tool(t, "import")
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "safetynet")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	bin, err := builtApp()
+	if err != nil {
+		t.Fatal(err)
 	}
 	display := freeDisplay(t)
 	x := exec.Command(xvfb, display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")

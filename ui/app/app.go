@@ -303,13 +303,16 @@ func (x *App) buildMenu() {
 	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { chooseImport(x.ctx, x.win, x.store, x.imported) })
 	settings := fyne.NewMenuItem(lang.L("Settings…"), x.showSettings)
-	quit := fyne.NewMenuItem(lang.L("Quit"), func() {
+	quitNow := func() {
 		if x.OnQuit != nil {
 			x.OnQuit()
 		}
 		x.Quit()
-	})
+	}
+	quit := fyne.NewMenuItem(lang.L("Quit"), quitNow)
 	quit.IsQuit = true
+	quit.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	x.win.Canvas().AddShortcut(quit.Shortcut, func(fyne.Shortcut) { quitNow() })
 	shortcut := func(label string, key fyne.KeyName, fn func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, fn)
 		it.Shortcut = &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
