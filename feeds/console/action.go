@@ -56,14 +56,21 @@ func NewAction(kind, subject, operator, unit, note string, now time.Time) (event
 	return e, nil
 }
 
-// applyAction applies an operator's action to the alert it names.
-func (c *Console) applyAction(e *event.Event, subj string, now time.Time) bool {
+// applyAction applies an operator's action to the alert it names. The
+// hub's echo (seq > 0) of an action applied locally changes nothing but
+// the operator: the hub names who really acted (the token's name).
+func (c *Console) applyAction(e *event.Event, seq int64, subj string, now time.Time) bool {
 	a := c.alerts[subj]
 	if a == nil {
 		return false
 	}
-	for _, x := range a.Actions {
+	for i, x := range a.Actions {
 		if x.EventID == e.ID {
+			if op := str(e.Properties, "operator"); seq > 0 && op != "" && op != x.Operator {
+				a.Actions[i].Operator = op
+				c.changes.dirty(a.Subject)
+				return true
+			}
 			return false
 		}
 	}
