@@ -613,7 +613,7 @@ func absolute(path string) string {
 // the console depends on.
 func (x *App) restartConsole(s Settings) {
 	o := x.live.settings
-	if o.HubURL == s.HubURL && o.HubToken == s.HubToken && o.Rules == s.Rules && o.RemoveAfter == s.RemoveAfter {
+	if o.HubURL == s.HubURL && o.HubToken == s.HubToken && o.HubAllowInsecure == s.HubAllowInsecure && o.Rules == s.Rules && o.RemoveAfter == s.RemoveAfter {
 		x.live.settings = s // operator and sound apply at once
 		return
 	}
@@ -634,10 +634,17 @@ func (x *App) restartConsole(s Settings) {
 
 // FollowHub makes the console follow the hub at url with token, acting
 // as operator (when not empty), for this run only: the settings keep
-// their own hub.
-func (x *App) FollowHub(url, token, operator string) {
-	s := LoadSettings(x.fyne.Preferences())
+// their own hub. An empty token means the one saved for that hub, if any.
+// allowInsecure lets the token go over plain http:// to a hub that is not
+// on this computer (as the Settings checkbox does for its hub).
+func (x *App) FollowHub(url, token, operator string, allowInsecure bool) {
+	p := x.fyne.Preferences()
+	s := LoadSettings(p)
+	if token == "" && sameHub(s.HubURL, url) {
+		token = s.HubToken
+	}
 	s.HubURL, s.HubToken = url, token
+	s.HubAllowInsecure = allowInsecure || insecureAllowed(p, url)
 	if operator != "" {
 		s.Operator = operator
 	}

@@ -392,7 +392,7 @@ func (l *liveConsole) run(ctx context.Context, wg *sync.WaitGroup, c *console.Co
 		l.setConn(lang.L("Hub: not set (Settings)"), widget.MediumImportance)
 		return
 	}
-	opt := client.Options{URL: set.HubURL, Token: set.HubToken, OnState: func(st client.State, err error) {
+	opt := client.Options{URL: set.HubURL, Token: set.HubToken, AllowInsecure: set.HubAllowInsecure, OnState: func(st client.State, err error) {
 		hand(func() {
 			if l.c == c {
 				l.connState(st, err)
