@@ -23,8 +23,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
@@ -96,14 +101,19 @@ func main() {
 		debug.SetMemoryLimit(mapview.MemoryLimit)
 	}
 
-	if err := locale.Use(o.language); err != nil {
+	a := fyneapp.NewWithID("org.safetynet.app")
+	if err := locale.Use(app.StartLanguage(a.Preferences(), o.language)); err != nil {
 		fmt.Fprintln(os.Stderr, "safetynet:", err)
 		os.Exit(2)
 	}
-	a := fyneapp.NewWithID("org.safetynet.app")
 
 	path, s, openErr, demoErr := open(o.db)
-	w := app.New(a, s)
+	var opt app.Options
+	if o.hub != "" {
+		opt = app.Options{HubURL: o.hub, Token: o.token, Operator: o.operator, AllowInsecure: o.insecure}
+	}
+	w := app.NewWith(a, s, opt)
+	w.OnQuit = exitSoon
 	if openErr != nil {
 		w.ShowOpenError(path, openErr)
 	} else if demoErr != nil {
@@ -115,10 +125,28 @@ func main() {
 	if o.camera != "" {
 		w.SelectCamera(o.camera)
 	}
-	if o.hub != "" {
-		w.FollowHub(o.hub, o.token, o.operator, o.insecure)
-	}
+	quitOnSignal(w)
 	w.ShowAndRun()
+}
+
+// quitOnSignal makes SIGTERM and SIGINT quit the app as File › Quit does.
+func quitOnSignal(w *app.App) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-sig
+		exitSoon()
+		fyne.Do(w.Quit)
+	}()
+}
+
+// exitSoon ends the process 2 s from now should quitting not have ended
+// it by then: the app quits within 2 s whatever it was doing.
+func exitSoon() {
+	time.AfterFunc(2*time.Second, func() {
+		fmt.Fprintln(os.Stderr, "safetynet: quitting took over 2 s; exiting now")
+		os.Exit(0)
+	})
 }
 
 // open opens the GeoPackage at path, or with path "" the demo community,

@@ -288,17 +288,17 @@ func TestSettingsPlainHTTPCheckbox(t *testing.T) {
 	w.Show()
 	defer w.Close()
 	var applied []Settings
-	showSettings(w, p, "", func(s Settings) { applied = append(applied, s) })
+	showSettings(w, p, "", "", func(s Settings) { applied = append(applied, s) }, nil)
 	top := w.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("no settings dialog")
 	}
-	var hub, token *widget.Entry
+	var hub, token *formEntry
 	var check *widget.Check
 	var save *widget.Button
 	for _, o := range objects(top) {
 		switch x := o.(type) {
-		case *widget.Entry:
+		case *formEntry:
 			if x.PlaceHolder == "http://localhost:8740" {
 				hub = x
 			} else if x.Password {
