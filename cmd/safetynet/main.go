@@ -44,11 +44,11 @@ import (
 
 // options are the command line's choices.
 type options struct {
-	db, language, hub, token, operator, camera string
-	plan, insecure                             bool
+	db, language, hub, token, operator, camera, stats string
+	plan, insecure                                    bool
 }
 
-const usage = "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME] [-insecure]]\n\n"
+const usage = "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME] [-insecure]] [-stats FILE]\n\n"
 
 // parseFlags parses the command line (without the program's name),
 // writing usage and errors to out. The token's flag has no default, so
@@ -66,6 +66,7 @@ func parseFlags(args []string, out io.Writer, getenv func(string) string) (optio
 	fs.BoolVar(&o.insecure, "insecure", false, "allow sending the token over plain http:// to a hub that is not on this computer (anyone on the network can read it)")
 	fs.BoolVar(&o.plan, "plan", false, "open in plan mode: camera, patrol and fire coverage of the key areas; drag cameras, turn them, add suggested ones")
 	fs.StringVar(&o.camera, "camera", "", "show and select the camera with this `code` (or OSM id such as node/123)")
+	fs.StringVar(&o.stats, "stats", "", "append the console's figures (events, latency from the hub to the screen, frame times, memory) to `file` every 10 s, as JSON lines")
 	fs.Usage = func() {
 		fmt.Fprint(out, usage)
 		fs.PrintDefaults()
@@ -124,6 +125,12 @@ func main() {
 	}
 	if o.camera != "" {
 		w.SelectCamera(o.camera)
+	}
+	if o.stats != "" {
+		if err := w.WriteStats(o.stats, 10*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, "safetynet: -stats:", err)
+			os.Exit(2)
+		}
 	}
 	quitOnSignal(w)
 	w.ShowAndRun()

@@ -236,6 +236,11 @@ func TestLongStatusNeverWidensTheWindow(t *testing.T) {
 	if w := x.win.Content().MinSize().Width; w > 1280 {
 		t.Errorf("the window needs %.0f px with long status texts, more than its 1280", w)
 	}
+	// A short state is shown whole.
+	x.live.setConn("Hub: connected", widget.SuccessImportance, "")
+	if got, want := x.live.conn.MinSize().Width, widget.NewLabel("Hub: connected").MinSize().Width; got < want {
+		t.Errorf("a short status is given %.0f px, needs %.0f to show whole", got, want)
+	}
 }
 
 // TestResolveDialogWorksFromTheKeyboard: the Resolve dialog opens with

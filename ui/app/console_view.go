@@ -381,6 +381,15 @@ func (l *liveConsole) findNear(a console.Alert) {
 		l.cams.Refresh()
 		return
 	}
+	looking := func(c *fyne.Container) {
+		w := widget.NewLabel(lang.L("Looking…"))
+		w.Importance = widget.LowImportance
+		c.Add(w)
+		c.Refresh()
+	}
+	looking(l.cams)
+	looking(l.equip)
+	looking(l.units)
 	p := a.Event.Geometry.Bound().Center()
 	units := slices.Clone(l.snap.Units)
 	language := locale.Current()

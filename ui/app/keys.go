@@ -5,7 +5,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -178,6 +177,9 @@ type statusLabel struct {
 	widget.Label
 	x      *App
 	detail string
+	// natural is the width of measured shown whole.
+	measured string
+	natural  float32
 }
 
 func newStatusLabel(x *App) *statusLabel {
@@ -202,8 +204,11 @@ const statusWidth = 280
 // MinSize is the text's width up to statusWidth, whatever the text.
 func (s *statusLabel) MinSize() fyne.Size {
 	m := s.Label.MinSize()
-	w := fyne.MeasureText(s.Text, theme.TextSize(), s.TextStyle).Width + 2*theme.InnerPadding()
-	return fyne.NewSize(min(w, statusWidth), m.Height)
+	if s.Text != s.measured {
+		full := widget.NewLabelWithStyle(s.Text, s.Alignment, s.TextStyle)
+		s.measured, s.natural = s.Text, full.MinSize().Width
+	}
+	return fyne.NewSize(min(s.natural, statusWidth), m.Height)
 }
 
 // Tapped shows the detail.
