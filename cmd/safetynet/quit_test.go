@@ -21,12 +21,13 @@ import (
 )
 
 // builtApp is the real app (with its OpenGL driver), built once per run
-// of the package's tests.
+// of the package's tests into builtDir, which TestMain removes.
 var builtApp = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "safetynet-app-")
 	if err != nil {
 		return "", err
 	}
+	builtDir = dir
 	bin := filepath.Join(dir, "safetynet")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	build.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
@@ -35,6 +36,8 @@ var builtApp = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+var builtDir string
 
 // TestRealWindowQuitsInTime: the real app following a hub that sends it
 // a thousand events a second ends within 2 s of SIGTERM, and within 2 s
@@ -184,12 +187,4 @@ func flood(ctx context.Context, url, token string, rate int) {
 			i++
 		}
 	}
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if bin, err := builtApp(); err == nil && bin != "" {
-		os.RemoveAll(filepath.Dir(bin))
-	}
-	os.Exit(code)
 }

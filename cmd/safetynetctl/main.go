@@ -34,8 +34,11 @@ commands:
   simulate --db F --hub URL [--token T] play a realistic stream for the community in F: patrols on their
            [--duration 1m] [--rate 5]   routes, checkpoints, alarms from cameras, gates and smoke
            [--speed 5] [--seed 1] [--drill] detectors, a camera going offline; titles in
-           [--lang en|zh]               English or Chinese; the token may also come from
-                                        $SAFETYNET_TOKEN
+           [--lang en|zh]               English or Chinese
+
+  send and simulate: the token may also come from $SAFETYNET_TOKEN (kept out of the process list);
+  it goes over plain http:// only to this computer (localhost, 127.0.0.1, ::1) unless --insecure
+  allows it; use https:// for a hub elsewhere.
 `
 
 // errUsage marks a mistake in the command line (exit code 2).

@@ -21,30 +21,43 @@ import (
 // hubFlags are the flags of the commands that talk to a hub.
 type hubFlags struct {
 	hub, token *string
+	insecure   *bool
 }
 
 func newHubFlags(fs *flag.FlagSet) hubFlags {
 	return hubFlags{
-		hub:   fs.String("hub", os.Getenv("SAFETYNET_HUB"), "the hub's URL, e.g. http://localhost:8480 (or $SAFETYNET_HUB)"),
-		token: fs.String("token", "", "a publisher or operator token (better: $SAFETYNET_TOKEN, which stays out of the process list)"),
+		hub: fs.String("hub", os.Getenv("SAFETYNET_HUB"), "the hub's URL, e.g. https://hub.example:8480 or http://localhost:8480 (or $SAFETYNET_HUB)"),
+		// The default stays empty: $SAFETYNET_TOKEN is read after parsing,
+		// so that no usage text shows it.
+		token:    fs.String("token", "", "a publisher or operator token (better: $SAFETYNET_TOKEN, which stays out of the process list)"),
+		insecure: fs.Bool("insecure", false, "allow sending the token over plain http:// to a hub that is not on this computer (anyone on the network can read it)"),
 	}
 }
 
-// options checks the flags and returns the client options.
+// options checks the flags and returns the client options. Its messages
+// never show the token or a password in the hub's URL.
 func (f hubFlags) options(cmd string) (client.Options, error) {
 	tok := *f.token
 	if tok == "" {
 		tok = os.Getenv("SAFETYNET_TOKEN")
 	}
+	hub := strings.TrimSpace(*f.hub)
 	switch {
-	case strings.TrimSpace(*f.hub) == "":
+	case hub == "":
 		return client.Options{}, fmt.Errorf("%w: %s needs --hub URL", errUsage, cmd)
 	case tok == "":
 		return client.Options{}, fmt.Errorf("%w: %s needs a token: --token T or $SAFETYNET_TOKEN", errUsage, cmd)
-	case !strings.HasPrefix(*f.hub, "http://") && !strings.HasPrefix(*f.hub, "https://"):
-		return client.Options{}, fmt.Errorf("%w: --hub %q: use http:// or https://", errUsage, *f.hub)
+	case !strings.HasPrefix(hub, "http://") && !strings.HasPrefix(hub, "https://"):
+		return client.Options{}, fmt.Errorf("%w: --hub %s: use https:// (or http:// to this computer)", errUsage, client.RedactURL(hub))
 	}
-	return client.Options{URL: strings.TrimSuffix(*f.hub, "/"), Token: tok}, nil
+	opt := client.Options{URL: strings.TrimSuffix(hub, "/"), Token: tok, AllowInsecure: *f.insecure}
+	if err := opt.Check(); err != nil {
+		if errors.Is(err, client.ErrInsecure) {
+			return client.Options{}, fmt.Errorf("%w: --hub %s: %v with --insecure", errUsage, client.RedactURL(hub), err)
+		}
+		return client.Options{}, fmt.Errorf("%w: --hub: %v", errUsage, err)
+	}
+	return opt, nil
 }
 
 // cmdSend publishes one event: a file (JSON envelope, CAP or CoT; - for
@@ -99,9 +112,9 @@ func cmdSend(ctx context.Context, args []string, stdout io.Writer) error {
 	a, err := client.Post(ctx, opt, data)
 	if err != nil {
 		if errors.Is(err, client.ErrUnauthorized) {
-			return fmt.Errorf("send %s to %s: %w; check the token and that its role may publish", name, opt.URL, err)
+			return fmt.Errorf("send %s to %s: %w; check the token and that its role may publish", name, client.RedactURL(opt.URL), err)
 		}
-		return fmt.Errorf("send %s to %s: %w", name, opt.URL, err)
+		return fmt.Errorf("send %s to %s: %w", name, client.RedactURL(opt.URL), err)
 	}
 	if a.Duplicate {
 		fmt.Fprintf(stdout, "already stored as seq %d: %s %s (%s)\n", a.Seq, e.Format, a.ID, e.Type)

@@ -168,7 +168,7 @@ loop:
 		case err := <-runErr:
 			return fmt.Errorf("simulate: %w", err)
 		case <-wait.C:
-			return fmt.Errorf("simulate: %d of %d events not acknowledged by %s after 30 s", pub.Pending(), sent, opt.URL)
+			return fmt.Errorf("simulate: %d of %d events not acknowledged by %s after 30 s", pub.Pending(), sent, client.RedactURL(opt.URL))
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
@@ -176,7 +176,7 @@ loop:
 	mu.Lock()
 	defer mu.Unlock()
 	fmt.Fprintf(stdout, "sent %d events in %.1fs to %s: %s; %d acknowledged, %d refused\n",
-		sent, time.Since(start).Seconds(), opt.URL, sim.summary(), acked, refused)
+		sent, time.Since(start).Seconds(), client.RedactURL(opt.URL), sim.summary(), acked, refused)
 	if refused > 0 {
 		return fmt.Errorf("simulate: the hub refused %d events, the first: %s", refused, firstErr)
 	}

@@ -5,6 +5,11 @@
 // a websocket, keeping each until the hub acknowledges it and resending
 // unacknowledged ones after a reconnect; Post publishes one event over
 // HTTP.
+//
+// A token is sent only in the Authorization header, and over plain HTTP
+// (http:// or ws://) only to this computer (localhost, 127.0.0.0/8, ::1)
+// unless Options.AllowInsecure says otherwise: anyone on the network path
+// could read it. Errors never contain the token.
 package client
 
 import (
@@ -18,7 +23,9 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,13 +51,26 @@ const (
 // or a revoked token closing the connection): retrying will not help.
 var ErrUnauthorized = errors.New("client: token refused by the hub")
 
+// ErrInsecure is returned, before anything is sent, when the token would
+// cross the network unencrypted: the hub URL is http:// (or ws://) and
+// names a host other than this computer, and Options.AllowInsecure is not
+// set. Retrying will not help; use https:// or allow plain HTTP.
+var ErrInsecure = errors.New("client: refusing to send the token over plain HTTP")
+
 // Options configure a Subscriber or Publisher.
 type Options struct {
-	// URL is the hub's base URL: http://host:port or https://host:port.
+	// URL is the hub's base URL: https://host:port, or http://host:port
+	// (see AllowInsecure).
 	URL string
 	// Token is the bearer token; it is sent only in the Authorization
 	// header and never logged or put in an error.
 	Token string
+	// AllowInsecure lets the token go over plain http:// or ws:// to a
+	// host that is not this computer. Without it such a URL fails with
+	// ErrInsecure; loopback hosts (localhost, 127.0.0.0/8, ::1) never
+	// need it. Set it only at the user's explicit request (a -insecure
+	// flag, a Settings checkbox), e.g. on a closed network without TLS.
+	AllowInsecure bool
 	// MinBackoff and MaxBackoff bound the wait between reconnects
 	// (defaults 200 ms and 30 s); each wait is a random time between half
 	// and all of min(MaxBackoff, MinBackoff * 2^attempt).
@@ -67,8 +87,112 @@ type Options struct {
 	OnState func(State, error)
 	// TLS configures https and wss connections (nil: system roots).
 	TLS *tls.Config
-	// HTTPClient is used by Post (default: one with a 30 s timeout).
+	// HTTPClient is used by Post (default: one with a 30 s timeout that
+	// follows no redirects, so that the token never follows one to
+	// another address or to plain HTTP).
 	HTTPClient *http.Client
+}
+
+// Check reports whether o may be used: its URL is http(s):// (or ws(s)://)
+// with a host, and a token goes over plain HTTP only to this computer or
+// with AllowInsecure (ErrInsecure, wrapped, otherwise).
+func (o Options) Check() error {
+	u, err := url.Parse(o.URL)
+	if err != nil {
+		return fmt.Errorf("client: hub URL %s: not a URL; write it as https://host:port", RedactURL(o.URL))
+	}
+	switch u.Scheme {
+	case "https", "wss":
+	case "http", "ws":
+		if o.Token != "" && !o.AllowInsecure && !Loopback(u.Hostname()) {
+			return fmt.Errorf("%w to %s: anyone on the network could read it; use https://, or allow plain HTTP to this host explicitly",
+				ErrInsecure, u.Host)
+		}
+	default:
+		return fmt.Errorf("client: hub URL %s: use https:// (or http:// to this computer)", RedactURL(o.URL))
+	}
+	if u.Host == "" {
+		return fmt.Errorf("client: hub URL %s names no host; write it as https://host:port", RedactURL(o.URL))
+	}
+	return nil
+}
+
+// PlainHTTP reports whether rawURL is http:// or ws:// to a host other
+// than this computer: where a token is sent only with AllowInsecure.
+func PlainHTTP(rawURL string) bool {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	return err == nil && (u.Scheme == "http" || u.Scheme == "ws") && u.Host != "" && !Loopback(u.Hostname())
+}
+
+// Loopback reports whether host (a name or an IP address, without port
+// or brackets) is this computer: "localhost", an address in 127.0.0.0/8,
+// or ::1 (also written as an IPv4-mapped address). Other names are not
+// looked up: a name is trusted only as far as it is literally local.
+func Loopback(host string) bool {
+	h := strings.TrimSuffix(strings.ToLower(host), ".")
+	if h == "localhost" {
+		return true
+	}
+	a, err := netip.ParseAddr(h)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// RedactURL returns rawURL for a message: without a password or query
+// (either might hold a secret); quoted, with any user and password
+// removed, when it does not parse.
+func RedactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return strconv.Quote(userinfoRE.ReplaceAllString(rawURL, "://[redacted]@"))
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = "[redacted]"
+	}
+	u.Fragment = ""
+	return u.String()
+}
+
+var (
+	// userinfoRE matches the user and password of a URL.
+	userinfoRE = regexp.MustCompile(`://[^/@\s]*@`)
+	// secretRE matches SafetyNet token secrets (data/store.TokenPrefix).
+	secretRE = regexp.MustCompile(`snt_[A-Za-z0-9_-]+`)
+)
+
+// redact hides o's token, and anything that looks like a token or a
+// password in a URL, in s.
+func (o *Options) redact(s string) string {
+	if o.Token != "" {
+		s = strings.ReplaceAll(s, o.Token, "[token]")
+	}
+	s = userinfoRE.ReplaceAllString(s, "://[redacted]@")
+	return secretRE.ReplaceAllString(s, "snt_[redacted]")
+}
+
+// redactedError is an error whose message had secrets removed. It matches
+// what the original matched with errors.Is, but does not unwrap to it, so
+// that errors.As cannot reach the unredacted text.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// scrub returns err with o's secrets removed from its message.
+func (o *Options) scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if red := o.redact(msg); red != msg {
+		return &redactedError{msg: red, err: err}
+	}
+	return err
 }
 
 func (o *Options) defaults() {
@@ -88,7 +212,11 @@ func (o *Options) defaults() {
 		o.ReadTimeout = 3 * o.Heartbeat
 	}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: o.TLS, MaxIdleConnsPerHost: 16}}
+		hub := RedactURL(o.URL)
+		o.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: o.TLS, MaxIdleConnsPerHost: 16},
+			CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+				return fmt.Errorf("the hub at %s answered with a redirect to %s; set the hub's URL to the address it redirects to", hub, RedactURL(req.URL.String()))
+			}}
 	}
 }
 
@@ -106,17 +234,15 @@ func Backoff(n int, min, max time.Duration) time.Duration {
 }
 
 func (o *Options) wsURL(path string, q url.Values) (string, error) {
-	u, err := url.Parse(o.URL)
-	if err != nil {
-		return "", fmt.Errorf("client: hub URL %q: %w", o.URL, err)
+	if err := o.Check(); err != nil {
+		return "", err
 	}
+	u, _ := url.Parse(o.URL)
 	switch u.Scheme {
 	case "http", "ws":
 		u.Scheme = "ws"
 	case "https", "wss":
 		u.Scheme = "wss"
-	default:
-		return "", fmt.Errorf("client: hub URL %q: use http:// or https://", o.URL)
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/") + path
 	u.RawQuery = q.Encode()
@@ -125,11 +251,19 @@ func (o *Options) wsURL(path string, q url.Values) (string, error) {
 
 func (o *Options) header() http.Header {
 	h := http.Header{}
-	h.Set("Authorization", "Bearer "+o.Token)
+	if o.Token != "" {
+		h.Set("Authorization", "Bearer "+o.Token)
+	}
 	return h
 }
 
+// dial opens a websocket to the hub's path; its errors hold no secret.
 func (o *Options) dial(ctx context.Context, path string, q url.Values) (*websocket.Conn, error) {
+	ws, err := o.dialRaw(ctx, path, q)
+	return ws, o.scrub(err)
+}
+
+func (o *Options) dialRaw(ctx context.Context, path string, q url.Values) (*websocket.Conn, error) {
 	u, err := o.wsURL(path, q)
 	if err != nil {
 		return nil, err
@@ -209,7 +343,7 @@ func (s *Subscriber) set(st State, err error) {
 	s.state = st
 	s.mu.Unlock()
 	if s.opt.OnState != nil {
-		s.opt.OnState(st, err)
+		s.opt.OnState(st, s.opt.scrub(err))
 	}
 }
 
@@ -217,7 +351,8 @@ func (s *Subscriber) set(st State, err error) {
 // handle once, in sequence order. When handle returns nil the message
 // counts as stored: a reconnect resumes after it. When handle returns an
 // error Run stops and returns it. Run returns ErrUnauthorized (wrapped)
-// when the hub refuses the token, and ctx's error when ctx ends.
+// when the hub refuses the token, the error of Options.Check (such as
+// ErrInsecure) at once, and ctx's error when ctx ends.
 func (s *Subscriber) Run(ctx context.Context, handle func(event.Message) error) error {
 	return s.RunRaw(ctx, func(seq int64, raw []byte) error {
 		var m event.Message
@@ -232,6 +367,9 @@ func (s *Subscriber) Run(ctx context.Context, handle func(event.Message) error) 
 // sequence number and its JSON (valid only during the call).
 func (s *Subscriber) RunRaw(ctx context.Context, handle func(seq int64, raw []byte) error) error {
 	defer s.set(Stopped, nil)
+	if err := s.opt.Check(); err != nil {
+		return err
+	}
 	attempt := 0
 	for {
 		s.set(Connecting, nil)
@@ -243,7 +381,7 @@ func (s *Subscriber) RunRaw(ctx context.Context, handle func(seq int64, raw []by
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case errors.Is(err, ErrUnauthorized):
-			return err
+			return s.opt.scrub(err)
 		}
 		s.set(Disconnected, err)
 		var ce *websocket.CloseError
@@ -380,26 +518,42 @@ func (a Ack) Err() error {
 
 // Post publishes one event (JSON envelope, CAP or CoT) over HTTP and
 // returns the hub's acknowledgement once the event is durable.
+// Its errors hold no secret; it returns the error of Options.Check (such
+// as ErrInsecure) before sending anything.
 func Post(ctx context.Context, opt Options, data []byte) (Ack, error) {
 	opt.defaults()
+	a, err := post(ctx, &opt, data)
+	a.Error = opt.redact(a.Error)
+	return a, opt.scrub(err)
+}
+
+func post(ctx context.Context, opt *Options, data []byte) (Ack, error) {
+	if err := opt.Check(); err != nil {
+		return Ack{}, err
+	}
+	hub := RedactURL(opt.URL)
 	u := strings.TrimSuffix(opt.URL, "/") + "/v1/events"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(data))
 	if err != nil {
-		return Ack{}, fmt.Errorf("client: hub URL %q: %w", opt.URL, err)
+		return Ack{}, fmt.Errorf("client: hub URL %s: %w", hub, err)
 	}
 	req.Header = opt.header()
 	resp, err := opt.HTTPClient.Do(req)
 	if err != nil {
-		return Ack{}, fmt.Errorf("client: post to %s: %w", opt.URL, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its text repeats the URL
+		}
+		return Ack{}, fmt.Errorf("client: post to %s: %w", hub, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return Ack{}, fmt.Errorf("client: post to %s: %w", opt.URL, err)
+		return Ack{}, fmt.Errorf("client: post to %s: %w", hub, err)
 	}
 	var a Ack
 	if err := json.Unmarshal(b, &a); err != nil {
-		return Ack{}, fmt.Errorf("client: post to %s: %s: %.200s", opt.URL, resp.Status, b)
+		return Ack{}, fmt.Errorf("client: post to %s: %s: %.200s", hub, resp.Status, b)
 	}
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 		return a, fmt.Errorf("%w: %s", ErrUnauthorized, a.Error)

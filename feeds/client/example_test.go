@@ -17,7 +17,7 @@ import (
 func ExampleSubscriber() {
 	var lastStored int64 // read from the app's own store
 	sub := client.NewSubscriber(client.Options{
-		URL:     "http://hub.anhe.example:8480",
+		URL:     "https://hub.anhe.example:8480",
 		Token:   os.Getenv("SAFETYNET_TOKEN"),
 		OnState: func(s client.State, err error) { log.Printf("hub: %s %v", s, err) },
 	}, lastStored)
@@ -35,7 +35,7 @@ func ExampleSubscriber() {
 // events not yet acknowledged are sent again after a reconnect.
 func ExamplePublisher() {
 	ctx := context.Background()
-	p := client.NewPublisher(client.Options{URL: "http://hub.anhe.example:8480", Token: os.Getenv("SAFETYNET_TOKEN")}, 256,
+	p := client.NewPublisher(client.Options{URL: "https://hub.anhe.example:8480", Token: os.Getenv("SAFETYNET_TOKEN")}, 256,
 		func(data []byte, a client.Ack) {
 			if err := a.Err(); err != nil {
 				log.Print(err)

@@ -76,14 +76,18 @@ func (p *Publisher) set(st State, err error) {
 	p.state = st
 	p.mu.Unlock()
 	if p.opt.OnState != nil {
-		p.opt.OnState(st, err)
+		p.opt.OnState(st, p.opt.scrub(err))
 	}
 }
 
 // Run connects and publishes until ctx ends, reconnecting with backoff.
-// It returns ErrUnauthorized (wrapped) when the hub refuses the token.
+// It returns ErrUnauthorized (wrapped) when the hub refuses the token, and
+// the error of Options.Check (such as ErrInsecure) at once.
 func (p *Publisher) Run(ctx context.Context) error {
 	defer p.set(Stopped, nil)
+	if err := p.opt.Check(); err != nil {
+		return err
+	}
 	attempt := 0
 	for {
 		p.set(Connecting, nil)
@@ -92,7 +96,7 @@ func (p *Publisher) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		if errors.Is(err, ErrUnauthorized) {
-			return err
+			return p.opt.scrub(err)
 		}
 		p.set(Disconnected, err)
 		if err := sleep(ctx, Backoff(attempt, p.opt.MinBackoff, p.opt.MaxBackoff)); err != nil {
@@ -185,6 +189,7 @@ func (p *Publisher) readAcks(ws *websocket.Conn) error {
 		p.inflight[0] = nil
 		p.inflight = p.inflight[1:]
 		p.mu.Unlock()
+		a.Error = p.opt.redact(a.Error)
 		p.onAck(d, a)
 		<-p.slots
 	}

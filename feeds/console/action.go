@@ -226,14 +226,21 @@ func (c *Console) allows(a *alertRec, e *event.Event, kind string, strict bool) 
 }
 
 // applyAction applies an operator's action to the alert it names; an
-// action the alert's state does not allow changes nothing.
-func (c *Console) applyAction(e *event.Event, subj string, now time.Time) bool {
+// action the alert's state does not allow changes nothing. The hub's echo
+// (seq > 0) of an action applied locally changes nothing but the
+// operator: the hub names who really acted (the token's name).
+func (c *Console) applyAction(e *event.Event, seq int64, subj string, now time.Time) bool {
 	a := c.alerts[subj]
 	if a == nil {
 		return false
 	}
-	for _, x := range a.Actions {
+	for i, x := range a.Actions {
 		if x.EventID == e.ID {
+			if op := str(e.Properties, "operator"); seq > 0 && op != "" && op != x.Operator {
+				a.Actions[i].Operator = op
+				c.changes.dirty(a.Subject)
+				return true
+			}
 			return false
 		}
 	}

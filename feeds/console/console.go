@@ -418,7 +418,7 @@ func (c *Console) subject(e *event.Event) string {
 func (c *Console) apply(e *event.Event, seq int64, subj string, now time.Time) bool {
 	if e.Op == event.Ack {
 		if isAction(e) {
-			return c.applyAction(e, subj, now)
+			return c.applyAction(e, seq, subj, now)
 		}
 		return false
 	}

@@ -88,6 +88,36 @@ func TestActionsChangeWorkflow(t *testing.T) {
 	}
 }
 
+// TestEchoNamesWhoActed: the hub stamps an action with the name of the
+// token that published it; its echo puts that name on the action applied
+// locally under the operator's own name, and the event log says who acted.
+func TestEchoNamesWhoActed(t *testing.T) {
+	c := New(Options{Centre: centre})
+	c.Apply(msg(1, smoke("a1", t0)), t0)
+	local := action(t, ActionResolve, "a1", "Wang", "", "", t0.Add(time.Second))
+	c.Apply(local, t0.Add(time.Second))
+	c.TakeChanges()
+	echo := local
+	echo.Seq = 2
+	echo.Event.Properties = map[string]any{"action": ActionResolve, "operator": "console-1", "operator_claimed": "Wang"}
+	if !c.Apply(echo, t0.Add(2*time.Second)) {
+		t.Error("the hub's echo naming another operator changed nothing")
+	}
+	a, _ := c.Alert("a1")
+	if a.Status != StatusResolved || len(a.Actions) != 1 || a.Actions[0].Operator != "console-1" {
+		t.Errorf("after the echo: %s, actions %+v, want one resolve by console-1", a.Status, a.Actions)
+	}
+	up, _, log := c.TakeChanges()
+	if len(log) != 1 || log[0].Seq != 2 || log[0].Operator != "console-1" {
+		t.Errorf("logged %d rows, want the echo by console-1", len(log))
+	} else if len(up) != 1 {
+		t.Errorf("saved %d alerts, want the one whose action now names console-1", len(up))
+	}
+	if c.Apply(echo, t0.Add(3*time.Second)) {
+		t.Error("the same echo twice changed the picture")
+	}
+}
+
 func TestNewAction(t *testing.T) {
 	e, err := NewAction(ActionAssign, "camera:CAM-1", "li", "patrol:R2", "", t0)
 	if err != nil {

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -11,11 +12,60 @@ import (
 	"time"
 
 	"safetynet/data/store"
+	"safetynet/feeds/event"
 )
 
 // Rights of a token's role.
 func canPublish(role string) bool { return role == store.RolePublisher || role == store.RoleOperator }
 func canRead(role string) bool    { return role == store.RoleViewer || role == store.RoleOperator }
+
+// OperatorClaimed is the property in which the hub keeps the operator name
+// a client wrote into an operator's act (properties.operator) when it
+// differs from the name of the token that published it. It is what the
+// client claims, not verified: properties.operator is always the token's
+// name.
+const OperatorClaimed = "operator_claimed"
+
+// needsOperator reports whether e is an operator's act: an event of the
+// operator family (operator.ack, operator.resolve, ...) or any
+// acknowledgement (op ack). Only tokens with the operator role may
+// publish those.
+func needsOperator(e *event.Event) bool {
+	return e.Op == event.Ack || e.TypeFamily() == "operator"
+}
+
+// admit checks that the token named name with role may publish e and, for
+// an operator's act, stamps who acted: properties.operator becomes the
+// token's name, and a different name the client gave is kept in
+// OperatorClaimed. It returns nil, or an Ack with the error and status
+// 403.
+func admit(name, role string, e *event.Event) *Ack {
+	if !needsOperator(e) {
+		return nil
+	}
+	if role != store.RoleOperator {
+		return &Ack{ID: e.ID, Status: http.StatusForbidden,
+			Error: fmt.Sprintf("token %s has role %s, which may not publish %s (operator actions and acknowledgements need a token with role %s)",
+				name, role, actKind(e), store.RoleOperator)}
+	}
+	if e.Properties == nil {
+		e.Properties = map[string]any{}
+	}
+	delete(e.Properties, OperatorClaimed)
+	if claimed, _ := e.Properties["operator"].(string); claimed != "" && claimed != name {
+		e.Properties[OperatorClaimed] = claimed
+	}
+	e.Properties["operator"] = name
+	return nil
+}
+
+// actKind names e in admit's error: its type, and its op when that is ack.
+func actKind(e *event.Event) string {
+	if e.Op == event.Ack {
+		return e.Type + " (op ack)"
+	}
+	return e.Type
+}
 
 // authenticate returns the token of the request's "Authorization: Bearer"
 // header. It refreshes the token store first, so that a token revoked by

@@ -14,7 +14,13 @@
 //
 // Every endpoint but /healthz needs "Authorization: Bearer TOKEN"; tokens
 // have roles (publisher, operator, viewer) and live in the hub's SQLite file
-// as SHA-256 hashes (data/store Tokens).
+// as SHA-256 hashes (data/store Tokens). Publishers and operators may
+// publish, viewers and operators may read. An operator's act (an event of
+// type operator.*, or any event with op ack) is accepted only from an
+// operator token (403 otherwise, and never on the TAK port, which has no
+// token), and the hub stamps who acted: properties.operator is set to the
+// token's name; a different name the client gave is kept in
+// properties.operator_claimed (OperatorClaimed).
 package hub
 
 import (

@@ -29,9 +29,11 @@ type Ack struct {
 	Status    int    `json:"status,omitempty"`
 }
 
-// decode turns a message into the envelope to store, or an Ack with the
-// error and its status code.
-func decode(data []byte) (event.Event, []byte, *Ack) {
+// decode turns a message published with the token named name of role
+// into the envelope to store, or an Ack with the error and its status
+// code (403 for an operator's act from a token of another role; see
+// admit).
+func decode(data []byte, name, role string) (event.Event, []byte, *Ack) {
 	e, err := ingest.Decode(data)
 	if err != nil {
 		status := http.StatusBadRequest
@@ -42,6 +44,9 @@ func decode(data []byte) (event.Event, []byte, *Ack) {
 			status = http.StatusRequestEntityTooLarge
 		}
 		return e, nil, &Ack{Error: err.Error(), Status: status}
+	}
+	if bad := admit(name, role, &e); bad != nil {
+		return e, nil, bad
 	}
 	enc, err := event.Encode(e)
 	if err != nil {
@@ -73,7 +78,7 @@ func (s *Server) handlePost(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "reading the body: "+err.Error())
 		return
 	}
-	e, enc, bad := decode(data)
+	e, enc, bad := decode(data, tok.Name, tok.Role)
 	if bad != nil {
 		writeJSON(w, bad.Status, bad)
 		s.logger.Info("refused event", "token", tok.Name, "remote", r.RemoteAddr, "status", bad.Status, "err", redact(bad.Error))
@@ -123,15 +128,16 @@ func (s *Server) handlePublishWS(w http.ResponseWriter, r *http.Request) {
 		defer close(writerDone)
 		s.writeAcks(c, acks)
 	}()
-	n, err := s.readEvents(c, tok.Name, acks)
+	n, err := s.readEvents(c, tok.Name, tok.Role, acks)
 	close(acks)
 	<-writerDone
 	c.close(websocket.CloseNormalClosure, "")
 	s.logger.Info("publisher disconnected", "token", tok.Name, "remote", r.RemoteAddr, "messages", n, "reason", redact(fmt.Sprint(err)))
 }
 
-// readEvents is a publisher websocket's reader.
-func (s *Server) readEvents(c *wsConn, token string, acks chan<- *pendingAck) (int64, error) {
+// readEvents is a publisher websocket's reader; token and role are those
+// of the token it was opened with.
+func (s *Server) readEvents(c *wsConn, token, role string, acks chan<- *pendingAck) (int64, error) {
 	lim := newLimiter(s.cfg.Rate, s.cfg.Burst)
 	c.ws.SetReadLimit(s.cfg.MaxMessage)
 	c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
@@ -157,12 +163,15 @@ func (s *Server) readEvents(c *wsConn, token string, acks chan<- *pendingAck) (i
 		if !lim.allow() {
 			bad = &Ack{Error: fmt.Sprintf("rate limit: at most %g events per second per connection; send it again later", s.cfg.Rate), Status: http.StatusTooManyRequests}
 		} else {
-			e, enc, bad = decode(data)
+			e, enc, bad = decode(data, token, role)
 		}
 		if bad != nil {
 			p.ack = *bad
 			p.ack.N = n
 			close(p.done)
+			if bad.Status == http.StatusForbidden {
+				s.logger.Info("refused event", "token", token, "remote", c.remote, "status", bad.Status, "err", redact(bad.Error))
+			}
 		}
 		select {
 		case acks <- p:

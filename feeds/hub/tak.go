@@ -29,7 +29,8 @@ const maxTAKErrors = 20
 // they do to a TAK server's streaming port, until ctx is cancelled. The
 // TAK protocol carries no token: expose this port only to the community's
 // own network. Events are stored under the publisher "tak"; pings
-// (t-x-c-t) are not stored. Nothing is sent back.
+// (t-x-c-t) are not stored, nor are operator actions and acknowledgements
+// (see Handler), which need an operator's token. Nothing is sent back.
 func (s *Server) ServeTAK(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -109,6 +110,13 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 		bad = 0
 		if t, _ := e.Properties["cot_type"].(string); strings.HasPrefix(t, "t-x-c-t") || strings.HasPrefix(t, "t-x-takp") {
 			continue // pings and protocol negotiation
+		}
+		if needsOperator(&e) {
+			// No token, so no operator: operator actions come over HTTP.
+			refused.Add(1)
+			s.logger.Info("TAK event refused: operator actions and acknowledgements need a token with role operator (POST /v1/events or /v1/publish)",
+				"remote", remote, "id", e.ID, "type", e.Type)
+			continue
 		}
 		enc, err := event.Encode(e)
 		if err != nil {

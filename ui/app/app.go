@@ -102,9 +102,14 @@ type App struct {
 // Options are what the command line sets for one run of the window.
 type Options struct {
 	// HubURL, when set, is the alert hub the console follows for this
-	// run, whatever the settings say, with Token; Operator, when set, is
-	// who acts.
+	// run, whatever the settings say, with Token (when empty, the one
+	// saved in Settings for that hub, if any); Operator, when set, is who
+	// acts.
 	HubURL, Token, Operator string
+	// AllowInsecure lets the token go over plain http:// to HubURL
+	// although it is not on this computer (-insecure); the Settings
+	// checkbox may allow it too for the hub it was ticked for.
+	AllowInsecure bool
 }
 
 // New builds the main window of a showing s, which may be nil. The window
@@ -240,7 +245,12 @@ const closeWait = 1500 * time.Millisecond
 // stored one.
 func (x *App) effective(s Settings) Settings {
 	if x.hub.HubURL != "" {
-		s.HubURL, s.HubToken = x.hub.HubURL, x.hub.Token
+		tok := x.hub.Token
+		if tok == "" && sameHub(s.HubURL, x.hub.HubURL) {
+			tok = s.HubToken
+		}
+		s.HubURL, s.HubToken = x.hub.HubURL, tok
+		s.HubAllowInsecure = x.hub.AllowInsecure || insecureAllowed(x.fyne.Preferences(), x.hub.HubURL)
 	}
 	if x.hub.Operator != "" {
 		s.Operator = x.hub.Operator
@@ -656,7 +666,7 @@ func absolute(path string) string {
 // the console depends on.
 func (x *App) restartConsole(s Settings) {
 	o := x.live.settings
-	if o.HubURL == s.HubURL && o.HubToken == s.HubToken && o.Rules == s.Rules && o.RemoveAfter == s.RemoveAfter {
+	if o.HubURL == s.HubURL && o.HubToken == s.HubToken && o.HubAllowInsecure == s.HubAllowInsecure && o.Rules == s.Rules && o.RemoveAfter == s.RemoveAfter {
 		x.live.settings = s // operator and sound apply at once
 		return
 	}

@@ -234,7 +234,7 @@ func (l *liveConsole) run(ss *session, p prepared, set Settings) {
 		l.setConn(lang.L("Hub: not set (Settings)"), widget.MediumImportance, "")
 		return
 	}
-	opt := client.Options{URL: set.HubURL, Token: set.HubToken, OnState: func(st client.State, err error) {
+	opt := client.Options{URL: set.HubURL, Token: set.HubToken, AllowInsecure: set.HubAllowInsecure, OnState: func(st client.State, err error) {
 		hand(func() {
 			if l.cur == ss {
 				l.connState(st, err)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -223,6 +224,10 @@ func (l *liveConsole) connState(st client.State, err error) {
 	case client.Disconnected:
 		l.setConn(lang.L("Hub: offline, retrying"), widget.DangerImportance, detail)
 	default:
+		if errors.Is(err, client.ErrInsecure) {
+			l.setConn(insecureHubText(), widget.DangerImportance, detail)
+			return
+		}
 		l.setConn(lang.L("Hub: stopped"), widget.DangerImportance, detail)
 	}
 }

@@ -8,9 +8,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"safetynet/feeds/client"
 	"safetynet/feeds/rules"
 	"safetynet/ui/locale"
 	"safetynet/ui/theme"
@@ -24,7 +26,8 @@ const (
 	prefRecent   = "recent"   // GeoPackages opened, newest first
 
 	prefHubURL      = "hub_url"      // the alert hub, http(s)://host:port, or ""
-	prefHubToken    = "hub_token"    // the console's token (role operator)
+	prefHubToken    = "hub_token"    // where older versions kept the token; moved to tokenFile
+	prefHubInsecure = "hub_insecure" // the host the token may go to over plain HTTP, or ""
 	prefOperator    = "operator"     // who acts, as written in the event log
 	prefSound       = "sound"        // sound for new severe alerts
 	prefSoundFile   = "sound_file"   // a WAV file, or "" for the built-in tone
@@ -41,7 +44,13 @@ type Settings struct {
 	Theme    string
 	TileURL  string
 
+	// HubToken is kept in a file of its own, readable by its owner only,
+	// for HubURL alone (see tokenFile), never in the preferences.
 	HubURL, HubToken string
+	// HubAllowInsecure lets the token go over plain http:// to HubURL's
+	// host although it is not this computer (client.Options.AllowInsecure).
+	// It is saved for that host only: another hub URL needs it again.
+	HubAllowInsecure bool
 	Operator         string
 	Sound            bool
 	SoundFile        string
@@ -60,21 +69,92 @@ func (s Settings) operator() string {
 	return "operator"
 }
 
-// LoadSettings reads the settings from p.
+// LoadSettings reads the settings from p, and the hub token from its own
+// file. A token still in p, where older versions kept it, is moved to that
+// file.
 func LoadSettings(p fyne.Preferences) Settings {
-	return Settings{
+	hubURL := p.String(prefHubURL)
+	s := Settings{
 		Language: p.String(prefLanguage),
 		Theme:    p.StringWithFallback(prefTheme, theme.System),
 		TileURL:  p.String(prefTileURL),
 
-		HubURL:      p.String(prefHubURL),
-		HubToken:    p.String(prefHubToken),
+		HubURL:      hubURL,
+		HubToken:    hubToken(p, hubURL),
 		Operator:    p.String(prefOperator),
 		Sound:       p.BoolWithFallback(prefSound, true),
 		SoundFile:   p.String(prefSoundFile),
 		RemoveAfter: p.FloatWithFallback(prefRemoveAfter, 5),
 		Rules:       p.String(prefRules),
 	}
+	s.HubAllowInsecure = insecureAllowed(p, hubURL)
+	return s
+}
+
+// hubToken returns the token stored for hubURL, moving one still in p to
+// the token file. A token that cannot be moved stays where it is, so that
+// it is not lost.
+func hubToken(p fyne.Preferences, hubURL string) string {
+	if old := p.String(prefHubToken); old != "" {
+		if err := writeHubToken(hubURL, old); err != nil {
+			fyne.LogError("moving the hub token out of the preferences", err)
+			return old
+		}
+		p.RemoveValue(prefHubToken)
+		return old
+	}
+	tok, err := readHubToken(hubURL)
+	if err != nil {
+		fyne.LogError("reading the hub token", err)
+	}
+	return tok
+}
+
+// hubHost returns the host hubURL names, in lower case ("" when none).
+func hubHost(hubURL string) string {
+	u, err := url.Parse(strings.TrimSpace(hubURL))
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// insecureAllowed reports whether the user allowed the token to go over
+// plain HTTP to the host of hubURL.
+func insecureAllowed(p fyne.Preferences, hubURL string) bool {
+	h := p.String(prefHubInsecure)
+	return h != "" && h == hubHost(hubURL) && client.PlainHTTP(hubURL)
+}
+
+// saveSettings writes s to p, and the hub token to its own file (see
+// tokenFile), never to p. When the token cannot be stored everything else
+// is saved all the same and the error says where and why.
+func saveSettings(p fyne.Preferences, s Settings) error {
+	p.SetString(prefLanguage, s.Language)
+	p.SetString(prefTheme, s.Theme)
+	p.SetString(prefTileURL, s.TileURL)
+	p.SetString(prefHubURL, s.HubURL)
+	host := ""
+	if s.HubAllowInsecure && client.PlainHTTP(s.HubURL) {
+		host = hubHost(s.HubURL)
+	}
+	p.SetString(prefHubInsecure, host)
+	p.SetString(prefOperator, s.Operator)
+	p.SetBool(prefSound, s.Sound)
+	p.SetString(prefSoundFile, s.SoundFile)
+	p.SetFloat(prefRemoveAfter, s.RemoveAfter)
+	p.SetString(prefRules, s.Rules)
+	if err := writeHubToken(s.HubURL, s.HubToken); err != nil {
+		return err
+	}
+	p.RemoveValue(prefHubToken)
+	return nil
+}
+
+// insecureHubText is the short status-bar text for a hub connection
+// refused with client.ErrInsecure, in the interface language.
+func insecureHubText() string {
+	return lang.L("Hub: not connected. Use https://, or allow plain HTTP to this host in Settings.")
 }
 
 // checkTileURL reports what is wrong with an XYZ tile URL template, or nil.
@@ -150,6 +230,17 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 	token := newFormEntry()
 	token.Password = true
 	token.SetText(cur.HubToken)
+	insecure := widget.NewCheck(lang.L("Send the token over plain HTTP to this host"), nil)
+	insecure.SetChecked(cur.HubAllowInsecure)
+	plainOnly := func(s string) { // only a plain-HTTP hub elsewhere needs it
+		if client.PlainHTTP(s) {
+			insecure.Enable()
+		} else {
+			insecure.Disable()
+		}
+	}
+	plainOnly(cur.HubURL)
+	hub.OnChanged = plainOnly
 	operator := newFormEntry()
 	operator.SetText(cur.Operator)
 	operator.SetPlaceHolder(cur.operator())
@@ -177,6 +268,7 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 		{Text: lang.L("Tile server"), Widget: tile, HintText: lang.L("Optional. Empty: the map is drawn from the GeoPackage's own layers.")},
 		{Text: lang.L("Alert hub"), Widget: hub, HintText: hubHint(override)},
 		{Text: lang.L("Token"), Widget: token, HintText: lang.L("A token with the operator role (safetynet-hub token add).")},
+		{Text: "", Widget: insecure, HintText: lang.L("Only for a hub on a network you trust: anyone on the way can read a token sent over http://. Prefer https://.")},
 		{Text: lang.L("Operator"), Widget: operator},
 		{Text: lang.L("Sound"), Widget: container.NewBorder(nil, nil, sound, nil, soundFile)},
 		{Text: lang.L("Remove stale units after (min)"), Widget: remove},
@@ -195,20 +287,15 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 			SoundFile: strings.TrimSpace(soundFile.Text),
 			Rules:     strings.TrimSpace(rulesText.Text),
 		}
+		s.HubAllowInsecure = insecure.Checked && client.PlainHTTP(s.HubURL)
 		if s.Rules == strings.TrimSpace(currentRules) {
 			s.Rules = cur.Rules // unchanged defaults stay the defaults
 		}
 		s.RemoveAfter, _ = strconv.ParseFloat(strings.TrimSpace(remove.Text), 64)
-		p.SetString(prefLanguage, s.Language)
-		p.SetString(prefTheme, s.Theme)
-		p.SetString(prefTileURL, s.TileURL)
-		p.SetString(prefHubURL, s.HubURL)
-		p.SetString(prefHubToken, s.HubToken)
-		p.SetString(prefOperator, s.Operator)
-		p.SetBool(prefSound, s.Sound)
-		p.SetString(prefSoundFile, s.SoundFile)
-		p.SetFloat(prefRemoveAfter, s.RemoveAfter)
-		p.SetString(prefRules, s.Rules)
+		if err := saveSettings(p, s); err != nil {
+			dialog.ShowError(textError(lang.L("The token could not be stored ({{.Error}}). It is used until SafetyNet quits; enter it again at the next start.",
+				map[string]any{"Error": err.Error()})), win)
+		}
 		apply(s)
 	}, fyne.NewSize(640, 720), after)
 }
@@ -218,7 +305,7 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 // that one whatever is saved here.
 func hubHint(override string) string {
 	if override != "" {
-		return lang.L("This run follows {{.URL}}, given on the command line; the hub saved here is for runs without -hub.", map[string]any{"URL": override})
+		return lang.L("This run follows {{.URL}}, given on the command line; the hub saved here is for runs without -hub.", map[string]any{"URL": client.RedactURL(override)})
 	}
 	return lang.L("Optional. Empty: the console shows what is stored.")
 }

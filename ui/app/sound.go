@@ -8,9 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 )
 
 // players are the command-line sound players tried, in order: PipeWire,
@@ -87,10 +91,46 @@ func toneWAV() []byte {
 	return b.Bytes()
 }
 
-// openLink opens a camera's live view or snapshot URL in the system's
-// browser or player. Tests replace it.
-var openLink = func(a fyne.App, link string) {
-	if u, err := url.Parse(link); err == nil {
-		a.OpenURL(u)
+// linkSchemes are the URL schemes openLink opens: web pages and video
+// streams.
+var linkSchemes = []string{"http", "https", "rtsp"}
+
+// checkLink returns link as a URL when openLink may open it: an http,
+// https or rtsp URL naming a host. Anything else the data may hold
+// (file:, javascript:, smb:, a path or a command) could read or run
+// something on this computer once handed to the system's opener; the
+// error says so, in the interface language.
+func checkLink(link string) (*url.URL, error) {
+	link = strings.TrimSpace(link)
+	u, err := url.Parse(link)
+	if err != nil || !slices.Contains(linkSchemes, u.Scheme) || u.Host == "" {
+		if len(link) > 80 {
+			link = link[:77] + "…"
+		}
+		return nil, textError(lang.L("Only http, https and rtsp links are opened. This link is not one: {{.Link}}", map[string]any{"Link": link}))
+	}
+	return u, nil
+}
+
+// openLink opens a camera's live view or snapshot URL: openCameraLink.
+// Tests replace it.
+var openLink = openCameraLink
+
+// openCameraLink opens a camera's live view or snapshot URL in the
+// system's browser or player. Only http, https and rtsp links are opened
+// (see checkLink); any other is refused with a message in the app's
+// window.
+func openCameraLink(a fyne.App, link string) {
+	u, err := checkLink(link)
+	if err != nil {
+		if ws := a.Driver().AllWindows(); len(ws) > 0 { // the app's window: the last one opened
+			dialog.ShowInformation(lang.L("Link not opened"), err.Error(), ws[len(ws)-1])
+		} else {
+			fyne.LogError("camera link not opened", err)
+		}
+		return
+	}
+	if err := a.OpenURL(u); err != nil {
+		fyne.LogError("opening camera link", err)
 	}
 }
