@@ -12,7 +12,7 @@ import (
 // The map symbols are 24×24 SVG files in symbols/, drawn to stay legible
 // at 24 pixels. Colour and shape both say what a symbol is, so that they
 // read with any colour vision (the Okabe–Ito palette): cameras are
-// circles (blue online, white with a red slash offline, orange in
+// circles (blue online, greyed and struck through offline, orange in
 // maintenance, white with a dashed blue ring and a hollow camera planned), fire equipment rounded red squares (an AED green),
 // hazards yellow triangles, gates and doors black diamonds, facilities
 // dark squares (assembly points and clinics green, fire stations red).

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"github.com/paulmach/orb"
 
 	"safetynet/data/demo"
 	"safetynet/data/store"
@@ -80,4 +81,20 @@ func capture(t testing.TB, m *Map, win fyne.Window) *image.NRGBA {
 		}
 	}
 	return out
+}
+
+// demoGate returns the position of the demo's access point code.
+func demoGate(t *testing.T, s *store.Store, code string) orb.Point {
+	t.Helper()
+	gs, err := s.AccessPoints(t.Context(), store.World)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range gs {
+		if g.Code == code {
+			return g.Geom
+		}
+	}
+	t.Fatalf("no access point %s in the demo", code)
+	return orb.Point{}
 }

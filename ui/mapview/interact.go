@@ -399,7 +399,12 @@ func tooltipFor(h hit) tooltip {
 			detail: lang.L("Click to zoom in"),
 		}
 	}
-	name, code, kind := describe(h.sel.Feature)
+	f := h.sel.Feature
+	if c, ok := f.(store.Camera); ok && h.status != "" {
+		c.Status = h.status // live, as drawn
+		f = c
+	}
+	name, code, kind := describe(f)
 	title := name
 	switch {
 	case title == "" && code != "":

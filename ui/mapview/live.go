@@ -21,8 +21,10 @@ type LiveKind int
 
 // Kinds of live items.
 const (
-	// LiveAlert is an alert: a symbol by family, coloured and sized by
-	// severity, or an area (a CAP area) drawn as a filled shape.
+	// LiveAlert is an alert: a pin standing on its place, with a glyph by
+	// family, coloured and sized by severity, or an area (a CAP area)
+	// drawn as a filled shape with its pin at the middle. Alerts close
+	// together on screen are drawn as one pin with their count.
 	LiveAlert LiveKind = iota
 	// LiveUnit is a patrol unit: a marker with its heading, its trail and
 	// its callsign.
@@ -53,18 +55,26 @@ type LiveItem struct {
 	// north; NaN when unknown.
 	Heading float64
 	// Stale items are drawn greyed; Drill items with a dashed ring and a
-	// DRILL tag; New alerts pulse; the Selected item has a halo.
+	// DRILL tag (a cluster only when none of its fresh alerts is real);
+	// New severe and extreme alerts pulse; the Selected item has a halo,
+	// its label and is never merged into a cluster.
 	Stale, Drill, New, Selected bool
 	// Trail is a unit's last positions, oldest first, longitude/latitude.
 	Trail []orb.Point
-	// Label is short text drawn beside units (the callsign) and selected
-	// alerts, and shown in the hover tooltip.
+	// Label is short text drawn beside units (the callsign), the selected
+	// alert and severe alerts (the title) where there is room for it, and
+	// shown in the hover tooltip.
 	Label string
+	// Time is when the alert was raised or last repeated. When labels do
+	// not all fit, the newer of two equally severe alerts keeps its label;
+	// the zero time counts as the oldest.
+	Time time.Time
 }
 
 // liveItem is a LiveItem checked and projected to normalised web mercator.
 type liveItem struct {
 	id, label  string
+	time       time.Time
 	kind       LiveKind
 	symbol     string // icons glyph of an alert
 	family     string
@@ -97,10 +107,13 @@ type liveCams struct {
 	fids map[int64]bool
 }
 
-// liveFrame is a drawing of the live layer and the view it shows.
+// liveFrame is a drawing of the live layer and the view it shows, with
+// where its labels and alert symbols went (logical pixels of view).
 type liveFrame struct {
-	img  *image.RGBA
-	view viewport.Viewport
+	img     *image.RGBA
+	view    viewport.Viewport
+	labels  []placedLabel
+	symbols []liveBox
 }
 
 // liveKey tells whether the live drawing asked for last is still the
@@ -212,7 +225,7 @@ const (
 	unitRadius      = 7.0 // logical pixels
 )
 
-var liveSizes = [liveMaxSeverity + 1]float64{20, 22, 24, 28, 32}
+var liveSizes = [liveMaxSeverity + 1]float64{18, 19, 21, 25, 29}
 
 // validLonLat reports whether p is a finite longitude/latitude.
 func validLonLat(p orb.Point) bool {
@@ -281,7 +294,7 @@ func newLiveSet(items []LiveItem) *liveSet {
 // prepareLive checks and projects one item; false when it is not drawn.
 func prepareLive(in LiveItem) (liveItem, bool) {
 	it := liveItem{
-		id: in.ID, label: in.Label, kind: in.Kind, family: in.Family,
+		id: in.ID, label: in.Label, time: in.Time, kind: in.Kind, family: in.Family,
 		sev: max(0, min(liveMaxSeverity, in.Severity)), heading: in.Heading,
 		stale: in.Stale, drill: in.Drill, isNew: in.New, sel: in.Selected,
 	}
@@ -372,7 +385,28 @@ func prepareLive(in LiveItem) (liveItem, bool) {
 type liveHit struct {
 	item    liveItem
 	cluster int       // alerts in the cluster; 0 for an item
-	at      orb.Point // screen position of the cluster
+	at      orb.Point // screen position of the alert's or cluster's pin tip
+}
+
+// hitGroup returns the index in gs of the alert pin under screen point
+// q: its head or its tail; -1 for none.
+func hitGroup(gs []liveGroup, q orb.Point) int {
+	best, bestD := -1, math.Inf(1)
+	for k := len(gs) - 1; k >= 0; k-- {
+		g := &gs[k]
+		hc, r := g.head()
+		d := math.Hypot(hc[0]-q[0], hc[1]-q[1])
+		if d > r+2 {
+			if q[1] < hc[1] || q[1] > g.at[1]+2 || math.Abs(q[0]-g.at[0]) > 4 {
+				continue
+			}
+			d = r // on the tail
+		}
+		if d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
 }
 
 // hit returns the live item or cluster drawn topmost at screen point q
@@ -382,26 +416,14 @@ func (s *liveSet) hit(v viewport.Viewport, q orb.Point) (liveHit, bool) {
 		return liveHit{}, false
 	}
 	gs := s.groups(v)
-	best, bestD := -1, math.Inf(1)
-	for k := len(gs) - 1; k >= 0; k-- {
+	if k := hitGroup(gs, q); k >= 0 {
 		g := gs[k]
-		r := s.items[g.members[0]].screenSize/2 + 2
-		if len(g.members) > 1 {
-			r = clusterRadius(len(g.members)) + 2
-		}
-		d := math.Hypot(g.at[0]-q[0], g.at[1]-q[1])
-		if d <= r && d < bestD {
-			best, bestD = k, d
-		}
-	}
-	if best >= 0 {
-		g := gs[best]
 		if len(g.members) > 1 {
 			return liveHit{cluster: len(g.members), at: g.at}, true
 		}
-		return liveHit{item: s.items[g.members[0]]}, true
+		return liveHit{item: s.items[g.members[0]], at: g.at}, true
 	}
-	best, bestD = -1, math.Inf(1)
+	best, bestD := -1, math.Inf(1)
 	for k := len(s.units) - 1; k >= 0; k-- {
 		it := s.items[s.units[k]]
 		p := v.MercatorToScreen(it.at)
@@ -443,6 +465,34 @@ func (s *liveSet) hit(v viewport.Viewport, q orb.Point) (liveHit, bool) {
 	return liveHit{}, false
 }
 
+// together returns the point alerts of s whose pins in view v have their
+// tips within liveSame pixels of at, most important first (the selection
+// aside), then by ID.
+func (s *liveSet) together(v viewport.Viewport, at orb.Point) []*liveItem {
+	var out []*liveItem
+	for _, i := range s.alerts {
+		it := &s.items[i]
+		p := v.MercatorToScreen(it.at)
+		if math.Hypot(p[0]-at[0], p[1]-at[1]) <= liveSame {
+			out = append(out, it)
+		}
+	}
+	plain := func(it *liveItem) int {
+		r := liveRank(it)
+		if it.sel {
+			r -= 100
+		}
+		return r
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if x, y := plain(out[a]), plain(out[b]); x != y {
+			return x > y
+		}
+		return out[a].id < out[b].id
+	})
+	return out
+}
+
 // liveAt returns the live item or cluster under screen point q, when the
 // layer is shown.
 func (m *Map) liveAt(v viewport.Viewport, q orb.Point) (liveHit, bool) {
@@ -456,24 +506,41 @@ func (m *Map) liveAt(v viewport.Viewport, q orb.Point) (liveHit, bool) {
 }
 
 // tapLive selects the live item under q, or zooms in on the cluster
-// there, and reports whether there was one.
+// there, and reports whether there was one. Alerts at one place, which
+// no zoom parts, are selected one after the other by repeated clicks.
 func (m *Map) tapLive(q orb.Point) bool {
-	h, ok := m.liveAt(m.View(), q)
+	v := m.View()
+	h, ok := m.liveAt(v, q)
 	if !ok {
 		return false
 	}
-	if h.cluster > 0 {
+	if h.cluster > 0 && v.Zoom < clusterMaxZoom {
 		m.setView(func(v viewport.Viewport) viewport.Viewport {
 			return v.ZoomAt(h.at, math.Min(2, clusterMaxZoom+0.01-v.Zoom))
 		})
 		return true
 	}
+	id := h.item.id
+	if h.item.kind == LiveAlert && v.Zoom >= clusterMaxZoom {
+		m.live.mu.Lock()
+		set, picked := m.live.set, m.live.picked
+		m.live.mu.Unlock()
+		if all := set.together(v, h.at); len(all) > 0 && (h.cluster > 0 || len(all) > 1) {
+			next := 0
+			for k, it := range all {
+				if picked != "" && it.id == picked || picked == "" && it.sel {
+					next = (k + 1) % len(all)
+				}
+			}
+			id = all[next].id
+		}
+	}
 	m.live.mu.Lock()
-	m.live.picked = h.item.id
+	m.live.picked = id
 	m.live.mu.Unlock()
 	m.Refresh()
 	if m.OnSelectLive != nil {
-		m.OnSelectLive(h.item.id)
+		m.OnSelectLive(id)
 	}
 	return true
 }
@@ -486,9 +553,13 @@ func (m *Map) liveTooltip(v viewport.Viewport, q orb.Point) (tooltip, bool) {
 		return tooltip{}, false
 	}
 	if h.cluster > 0 {
+		detail := lang.L("Click to zoom in")
+		if v.Zoom >= clusterMaxZoom {
+			detail = lang.L("Click again for the next one")
+		}
 		return tooltip{
 			title:  lang.L("{{.Count}} × {{.Layer}}", map[string]any{"Count": h.cluster, "Layer": lang.L("Alert")}),
-			detail: lang.L("Click to zoom in"),
+			detail: detail,
 			at:     q,
 		}, true
 	}

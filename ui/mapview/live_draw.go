@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"image/draw"
 	"math"
+	"strconv"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -13,29 +14,30 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
+	"safetynet/data/store"
 	"safetynet/geo/viewport"
 )
 
-// Colours of the live layer. Severity uses the IBM colour-blind-safe
-// palette, which stays in order for every kind of colour vision: extreme
-// magenta-red, severe orange-red, moderate amber, minor blue, unknown
-// grey. Units are bluish green (Okabe–Ito), a colour no severity uses.
+// Colours of the live layer. Severity runs blue, amber, magenta, deep
+// purple (minor to extreme), with grey for unknown: colours no safety
+// layer uses for its symbols (fire equipment is vermilion, hazards
+// yellow, cameras a darker blue), which stay apart in protanopia,
+// deuteranopia and tritanopia, and grow darker from moderate up, so that
+// what matters most stands out on the light basemap. Units are bluish
+// green (Okabe–Ito), a colour no severity uses.
 var (
-	liveSeverity = [liveMaxSeverity + 1]color.NRGBA{rgb(0x8C8C8C), rgb(0x648FFF), rgb(0xFFB000), rgb(0xFE6100), rgb(0xDC267F)}
+	liveSeverity = [liveMaxSeverity + 1]color.NRGBA{rgb(0x8C8C8C), rgb(0x648FFF), rgb(0xFFB000), rgb(0xDC267F), rgb(0x6A1B9A)}
 	liveStale    = rgb(0xA3A3A3)
 	liveUnit     = okGreen
 	liveFOV      = [2]color.NRGBA{alpha(okBlue, 0.30), okBlue} // fill, edge
 	liveFOVDark  = [2]color.NRGBA{alpha(okSky, 0.30), okSky}
+	liveFOVOff   = rgb(0x6E6E6E) // the dashed edge of a highlighted camera that is not working
 )
 
-// glyphColour is the colour of the glyph on a disc of severity s: dark on
-// amber, white on the others.
-func glyphColour(s int) color.NRGBA {
-	if s == 2 {
-		return okBlack
-	}
-	return white
-}
+// SeverityColour returns the colour the map gives alerts of severity s
+// (0 unknown, 1 minor, 2 moderate, 3 severe, 4 extreme; others are
+// clamped), for lists and legends that should match it.
+func SeverityColour(s int) color.NRGBA { return liveSeverity[max(0, min(liveMaxSeverity, s))] }
 
 // liveJob is one drawing of the live layer.
 type liveJob struct {
@@ -50,11 +52,37 @@ type liveJob struct {
 	dark   bool
 	font   fyne.Resource // the theme's bold font, for labels
 	drill  string        // the DRILL tag in the interface language
+	// margin is how far inside the view's edges labels stay, logical
+	// pixels: the drawing reaches beyond the widget by overlayMargin.
+	margin float64
 }
+
+// glyphColour is the colour of the glyph on a pin of severity s: dark on
+// amber, white on the others.
+func glyphColour(s int) color.NRGBA {
+	if s == 2 {
+		return okBlack
+	}
+	return white
+}
+
+// Sizes of the live layer's text, logical pixels.
+const (
+	labelPx = 11 // labels
+	tagPx   = 9  // the DRILL tag
+	countPx = 10 // the count on a cluster's badge
+)
 
 // drawLive draws the live layer of job into reuse when that is an image
 // of the right size.
 func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
+	img, _ := drawLiveLayout(job, reuse)
+	return img
+}
+
+// drawLiveLayout is drawLive, also returning where the alert symbols and
+// the labels went (logical pixels of job's view).
+func drawLiveLayout(job liveJob, reuse *image.RGBA) (*image.RGBA, liveLayout) {
 	v := job.view
 	s := v.Scale
 	if s <= 0 {
@@ -77,7 +105,8 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 		halo, haloInner = darkOverlay.halo, darkOverlay.haloInner
 	}
 
-	// The fields of view of the highlighted cameras.
+	// The fields of view of the highlighted cameras; those of cameras not
+	// working as a dashed outline only: they cover nothing.
 	if job.cams != nil && job.data != nil && job.fovOn {
 		cs := liveFOV
 		if job.dark {
@@ -88,6 +117,13 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 				continue
 			}
 			xy := screen(it.rings[0])
+			if !working(job.data.status[it.fid]) {
+				p.addStroke(xy, 4*fs, true)
+				p.fill(alpha(contrast(halo), 0.7))
+				p.addDashes(xy, 2*fs, 6*fs, 4*fs, true)
+				p.fill(liveFOVOff)
+				continue
+			}
 			p.feature()
 			p.addRing(xy, false)
 			p.fill(cs[0])
@@ -99,7 +135,7 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 	}
 	set := job.set
 	if set == nil {
-		return img
+		return img, liveLayout{}
 	}
 	selected := func(it *liveItem) bool { return it.sel || job.picked != "" && it.id == job.picked }
 
@@ -185,20 +221,8 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 		p.addRing(ringXY(x, y, r-w/2), true)
 		p.fill(c)
 	}
-	label := func(text string, x, y float32, right bool) {
-		if text == "" {
-			return
-		}
-		if l := liveSprites.label(text, int(math.Round(11*s)), job.dark, job.font); l != nil {
-			w := float32(l.Rect.Dx())
-			if right {
-				x += w / 2
-			}
-			blit(img, l, x, y)
-		}
-	}
 
-	// Units: a disc with a wedge towards their heading, and their label.
+	// Units: a disc with a wedge towards their heading.
 	for _, i := range set.units {
 		it := &set.items[i]
 		x, y, ok := inView(it)
@@ -210,38 +234,56 @@ func drawLive(job liveJob, reuse *image.RGBA) *image.RGBA {
 			ringAround(x, y, float32(unitRadius+6)*fs, 1.4*fs, haloInner)
 		}
 		over(img, liveSprites.unit(it.heading, it.stale, s), x, y)
-		label(it.label, x+float32(unitRadius+5)*fs, y, true)
 	}
 
-	// Alerts, least severe first; a drill tag under drill alerts.
-	tagPx := int(math.Round(9 * s))
-	for _, g := range set.groups(v) {
-		if g.at[0] < -40 || g.at[1] < -40 || g.at[0] > v.Width+40 || g.at[1] > v.Height+40 {
+	// Alerts, least important first, as pins; a drill tag above drills.
+	tag := liveSprites.tag(job.drill, int(math.Round(tagPx*s)), job.font)
+	var tagW, tagH float64
+	if tag != nil {
+		tagW, tagH = float64(tag.Rect.Dx())/s, float64(tag.Rect.Dy())/s
+	}
+	labelSize := int(math.Round(labelPx * s))
+	lay := set.layout(v, job.picked, func(text string) (float64, float64) {
+		l := liveSprites.label(text, labelSize, job.dark, job.font)
+		if l == nil {
+			return 0, 0
+		}
+		return float64(l.Rect.Dx()) / s, float64(l.Rect.Dy()) / s
+	}, tagW, tagH, job.margin)
+	for _, g := range lay.groups {
+		if g.at[0] < -40 || g.at[1] < -40 || g.at[0] > v.Width+40 || g.at[1] > v.Height+80 {
 			continue
 		}
-		x, y := float32(g.at[0]*s), float32(g.at[1]*s)
-		if len(g.members) > 1 {
-			over(img, liveSprites.cluster(len(g.members), g.sev, g.stale, g.drill, s, job.font), x, y)
-			continue
+		hc, rr := g.head()
+		x, y := float32(hc[0]*s), float32(hc[1]*s)
+		top := &set.items[g.top]
+		n := len(g.members)
+		if n == 1 {
+			n = 0
 		}
-		it := &set.items[g.members[0]]
-		over(img, liveSprites.alert(it.symbol, it.sev, it.stale, it.drill, s), x, y)
-		rr := float32(it.screenSize/2) * fs
-		if selected(it) {
-			ringAround(x, y, rr+6*fs, 3.2*fs, halo)
-			ringAround(x, y, rr+6*fs, 1.5*fs, haloInner)
+		R := float32(rr) * fs
+		overPin(img, liveSprites.pin(top.symbol, g.sev, g.stale, g.drill, n, s, job.font), x, y, float32(pinTail)*R)
+		if n == 0 && selected(top) {
+			ringAround(x, y, R+6*fs, 3.2*fs, halo)
+			ringAround(x, y, R+6*fs, 1.5*fs, haloInner)
 		}
-		if it.drill {
-			if t := liveSprites.tag(job.drill, tagPx, job.font); t != nil {
-				blit(img, t, x, y+rr+5*fs+float32(t.Rect.Dy())/2)
-			}
-		}
-		if selected(it) {
-			label(it.label, x+rr+8*fs, y, true)
+		if g.drill && tag != nil {
+			blit(img, tag, x, y-R-5*fs-float32(tag.Rect.Dy())/2)
 		}
 	}
-	return img
+
+	// Labels, placed clear of one another and of the symbols.
+	for _, l := range lay.labels {
+		if pl := liveSprites.label(l.text, labelSize, job.dark, job.font); pl != nil {
+			blit(img, pl, float32((l.box.x0+l.box.x1)/2*s), float32((l.box.y0+l.box.y1)/2*s))
+		}
+	}
+	return img, lay
 }
+
+// working reports whether a camera of status st records: online, or of
+// no known status.
+func working(st string) bool { return st == store.CameraOnline || st == "" }
 
 // contrast returns black for a light colour and white for a dark one.
 func contrast(c color.NRGBA) color.NRGBA {
@@ -253,10 +295,10 @@ func contrast(c color.NRGBA) color.NRGBA {
 
 // spriteKey names one drawn symbol of the live layer.
 type spriteKey struct {
-	kind    byte // 'a' alert, 'u' unit, 'l' label, 't' tag
+	kind    byte // 'p' alert pin, 'u' unit, 'l' label, 't' tag
 	name    string
 	sev     int
-	heading int // units: degrees in steps of 5, -1 unknown
+	heading int // units: degrees in steps of 5, -1 unknown; pins: the count, 0 for one alert
 	stale   bool
 	drill   bool
 	dark    bool
@@ -297,26 +339,77 @@ func (c *spriteCache) get(k spriteKey, draw func() *image.RGBA) *image.RGBA {
 	return img
 }
 
-// alert returns the symbol of an alert: a disc of its severity's colour
-// with a white ring, a dark keyline and its glyph; drill alerts in a
-// black and white dashed ring.
-func (c *spriteCache) alert(symbol string, sev int, stale, drill bool, scale float64) *image.RGBA {
-	k := spriteKey{kind: 'a', name: symbol, sev: sev, stale: stale, drill: drill, px: int(math.Round(scale * 100))}
+// pinPath returns the outline of a pin as xy pairs: a head of radius r
+// centred on x, y, and a tail down to a tip d below the centre.
+func pinPath(x, y, r, d float32) []float32 {
+	phi := math.Acos(float64(min(r/d, 1)))
+	n := max(16, int(r*1.5))
+	out := make([]float32, 0, 2*n+4)
+	out = append(out, x, y+d)
+	a0, a1 := math.Pi/2+phi, 2.5*math.Pi-phi // screen angles, y down
+	for i := 0; i <= n; i++ {
+		sn, cs := math.Sincos(a0 + (a1-a0)*float64(i)/float64(n))
+		out = append(out, x+r*float32(cs), y+r*float32(sn))
+	}
+	return out
+}
+
+// pinBottom is how far a pin's image reaches below its head's centre,
+// for a tail of d pixels: the tip with its keyline.
+func pinBottom(d float32) int { return int(math.Ceil(float64(d + 2))) }
+
+// overPin draws the pin image img (see spriteCache.pin) with its head's
+// centre at x, y; d is its tail's length.
+func overPin(dst, img *image.RGBA, x, y, d float32) {
+	h := img.Rect.Dy()
+	over(dst, img, x, y-float32(h-pinBottom(d))+float32(h)/2)
+}
+
+// pin returns the symbol of an alert, or of a cluster of n alerts (0 for
+// one), its head's centre at pinBottom above the bottom of the image: a pin of its severity's colour with a white
+// ring, a dark keyline and its glyph; drills in a black and white dashed
+// ring; a cluster with a white badge holding its count at the head's
+// upper right, which no safety layer's cluster has.
+func (c *spriteCache) pin(symbol string, sev int, stale, drill bool, n int, scale float64, res fyne.Resource) *image.RGBA {
+	k := spriteKey{kind: 'p', name: symbol, sev: sev, stale: stale, drill: drill, heading: n, px: int(math.Round(scale * 100))}
+	if n > 0 {
+		k.font = resName(res)
+	}
 	return c.get(k, func() *image.RGBA {
 		fs := float32(scale)
-		size := float32(liveSizes[sev]) * fs
-		side := int(math.Ceil(float64(size + 2*fs)))
+		R := float32(pinRadius(sev, n > 0)) * fs
+		D := float32(pinTail) * R
+		// The badge: a pill countPx high, as wide as the count needs.
+		var text string
+		var f font.Face
+		var bw, bh float32
+		if n > 0 {
+			text = strconv.Itoa(n)
+			if n > 999 {
+				text = "999+"
+			}
+			f = c.face(res, int(math.Round(countPx*scale)))
+			d := font.Drawer{Face: f}
+			bh = float32(countPx+5) * fs
+			bw = max(bh, float32(d.MeasureString(text).Ceil())+7*fs)
+		}
+		bx, by := 0.72*R, -0.72*R // the badge's centre from the head's
+		// A tight image: as wide as the head (with its drill ring) or the
+		// badge, from the top of either down to the tip; see pinImage.
+		edge := 1.5 * fs
 		if drill {
-			side = int(math.Ceil(float64(size + 12*fs)))
+			edge = 5 * fs
 		}
-		img := image.NewRGBA(image.Rect(0, 0, side, side))
-		x, y := float32(side)/2, float32(side)/2
+		half := max(R+edge, bx+bw/2+1.5*fs)
+		top := int(math.Ceil(float64(max(R+edge, -by+bh/2+1.5*fs))))
+		w := int(math.Ceil(float64(2 * half)))
+		img := image.NewRGBA(image.Rect(0, 0, w, top+pinBottom(D)))
+		x, y := float32(w)/2, float32(top)
 		p := newPainter(img)
-		fill, key, ring, glyph := liveSeverity[sev], alpha(okBlack, 0.75), white, glyphColour(sev)
+		fill, key, ring, glyph := liveSeverity[sev], alpha(okBlack, 0.8), white, glyphColour(sev)
 		if stale {
-			fill, key, ring, glyph = alpha(liveStale, 0.85), alpha(okBlack, 0.35), alpha(white, 0.8), alpha(white, 0.9)
+			fill, key, ring, glyph = alpha(liveStale, 0.9), alpha(okBlack, 0.4), alpha(white, 0.85), alpha(white, 0.95)
 		}
-		R := size / 2
 		if drill {
 			p.addCircle(x, y, R+4.6*fs)
 			p.fill(alpha(white, 0.95))
@@ -324,14 +417,37 @@ func (c *spriteCache) alert(symbol string, sev int, stale, drill bool, scale flo
 			p.addDashes(ringXY(x, y, R+3*fs), 2.4*fs, 4*fs, 3*fs, true)
 			p.fill(okBlack)
 		}
-		p.addCircle(x, y, R)
+		// Keyline, white ring and fill, each inset from the one before;
+		// the tip moves up as the pin narrows.
+		inset := func(w float32) []float32 { return pinPath(x, y, R-w, D-w*D/R) }
+		p.feature()
+		p.addRing(pinPath(x, y, R+0.4*fs, D+1.2*fs), false)
 		p.fill(key)
-		p.addCircle(x, y, R-1.1*fs)
+		p.feature()
+		p.addRing(inset(0.9*fs), false)
 		p.fill(ring)
-		p.addCircle(x, y, R-3*fs)
+		p.feature()
+		p.addRing(inset(2.6*fs), false)
 		p.fill(fill)
-		if g := symbolImages.get(symbol, int(math.Round(float64(size)*0.6))); g != nil {
+		if g := symbolImages.get(symbol, int(math.Round(float64(2*R)*0.6))); g != nil {
 			tint(img, g, x, y, glyph)
+		}
+		if n > 0 {
+			cx, cy := x+bx, y+by
+			pill := func(grow float32) []float32 {
+				return roundRect(cx-bw/2-grow, cy-bh/2-grow, cx+bw/2+grow, cy+bh/2+grow, bh/2+grow)
+			}
+			p.feature()
+			p.addRing(pill(1.2*fs), false)
+			p.fill(alpha(okBlack, 0.85))
+			p.feature()
+			p.addRing(pill(0), false)
+			p.fill(white)
+			d := font.Drawer{Dst: img, Src: image.NewUniform(okBlack), Face: f}
+			w := d.MeasureString(text)
+			m := f.Metrics()
+			d.Dot = fixed.Point26_6{X: fixed.Int26_6(cx*64) - w/2, Y: fixed.Int26_6(cy*64) + (m.Ascent-m.Descent)/2}
+			d.DrawString(text)
 		}
 		return img
 	})

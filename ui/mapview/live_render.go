@@ -30,13 +30,15 @@ type pulse struct {
 	c       color.NRGBA
 }
 
-// Pulses: at most maxPulses rings (the most severe new alerts in view),
+// Pulses: at most maxPulses rings (the most severe new alerts in view,
+// severe or extreme: pulsing every new minor alert would only add noise),
 // animated every pulseTick while any is on show, a cycle per pulsePeriod.
 const (
-	maxPulses   = 48
-	pulseTick   = 100 * time.Millisecond
-	pulsePeriod = 1200 * time.Millisecond
-	pulseGrow   = 18 // pixels a ring grows over a cycle
+	maxPulses     = 48
+	pulseSeverity = 3 // the least severity of a pulsing alert
+	pulseTick     = 100 * time.Millisecond
+	pulsePeriod   = 1200 * time.Millisecond
+	pulseGrow     = 18 // pixels a ring grows over a cycle
 )
 
 // liveClock is the clock of the pulse animation; tests stop it.
@@ -82,12 +84,12 @@ func (m *Map) liveLoop() {
 		if job == nil {
 			continue
 		}
-		img := drawLive(*job, l.spare.take())
+		img, lay := drawLiveLayout(*job, l.spare.take())
 		m.pump.send(func() {
 			defer m.work.done(1)
 			l.mu.Lock()
 			old := l.frame.img
-			l.frame = liveFrame{img: img, view: job.view}
+			l.frame = liveFrame{img: img, view: job.view, labels: lay.labels, symbols: lay.symbols}
 			report := job.set != nil && job.set != l.reported && job.set == l.set
 			if report {
 				l.reported = job.set
@@ -131,7 +133,7 @@ func (r *renderer) placeLive(st state) []fyne.CanvasObject {
 			res = a.Settings().Theme().Font(fyne.TextStyle{Bold: true})
 		}
 		m.requestLive(liveJob{view: jv, set: set, stamp: stamp, cams: cams, data: st.data, fovOn: fovOn,
-			picked: picked, dark: st.dark, font: res, drill: lang.L("DRILL")})
+			picked: picked, dark: st.dark, font: res, drill: lang.L("DRILL"), margin: overlayMargin})
 	}
 	lo := &r.live
 	lo.pulses = lo.pulses[:0]
@@ -159,28 +161,28 @@ func (r *renderer) placeLive(st state) []fyne.CanvasObject {
 		gs := set.groups(v)
 		var cand []int
 		for k, g := range gs {
-			if !g.isNew || g.at[0] < 0 || g.at[1] < 0 || g.at[0] > v.Width || g.at[1] > v.Height {
+			if !g.isNew || g.sev < pulseSeverity || g.at[0] < 0 || g.at[1] < 0 || g.at[0] > v.Width || g.at[1] > v.Height {
 				continue
 			}
 			cand = append(cand, k)
 		}
 		sort.SliceStable(cand, func(a, b int) bool { return gs[cand[a]].sev > gs[cand[b]].sev })
 		for _, k := range cand[:min(len(cand), maxPulses)] {
-			g := gs[k]
-			r := set.items[g.members[0]].screenSize / 2
-			if len(g.members) > 1 {
-				r = clusterRadius(len(g.members))
-			}
-			lo.pulses = append(lo.pulses, pulse{float32(g.at[0]), float32(g.at[1]), float32(r), liveSeverity[g.sev]})
+			hc, r := gs[k].head()
+			lo.pulses = append(lo.pulses, pulse{float32(hc[0]), float32(hc[1]), float32(r), liveSeverity[gs[k].sev]})
 		}
 	}
 	for len(lo.rings) < len(lo.pulses) {
 		lo.rings = append(lo.rings, canvas.NewCircle(color.Transparent))
 	}
 	lo.animate(liveClock())
+	// The rings spread from under the symbols: they never hide a pin,
+	// its count or a label.
+	rings := make([]fyne.CanvasObject, 0, len(lo.pulses)+1)
 	for i := range lo.pulses {
-		objs = append(objs, lo.rings[i])
+		rings = append(rings, lo.rings[i])
 	}
+	objs = append(rings, objs...)
 	if len(lo.pulses) > 0 && !lo.ticking {
 		lo.ticking = true
 		time.AfterFunc(pulseTick, func() { m.pump.send(r.pulseStep) })

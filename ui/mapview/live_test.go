@@ -33,6 +33,12 @@ func near(img *image.NRGBA, p image.Point, r int, c color.NRGBA, tol int) int {
 	return n
 }
 
+// headPt is where the head of the pin of an alert of severity sev at
+// ll is drawn, one alert or a cluster.
+func headPt(m *Map, ll orb.Point, sev int, cluster bool) image.Point {
+	return screenPt(m, ll).Sub(image.Pt(0, int(math.Round(pinTail*pinRadius(sev, cluster)))))
+}
+
 func screenPt(m *Map, ll orb.Point) image.Point {
 	q := m.View().ToScreen(ll)
 	return image.Pt(int(math.Round(q[0])), int(math.Round(q[1])))
@@ -56,27 +62,31 @@ func TestLiveSymbolAtPosition(t *testing.T) {
 	ll := at(m, 200, 150)
 	m.SetLive([]LiveItem{{ID: "a1", Geometry: ll, Family: "fire", Severity: 4, Heading: math.NaN()}}, 1)
 	img := capture(t, m, win)
-	p := screenPt(m, ll)
-	magenta := liveSeverity[4]
-	if n := near(img, p, 14, magenta, 20); n < 150 {
-		t.Errorf("%d extreme-magenta pixels around %v, want the symbol's disc", n, p)
+	p := headPt(m, ll, 4, false)
+	extreme := liveSeverity[4]
+	if n := near(img, p, 14, extreme, 20); n < 150 {
+		t.Errorf("%d extreme-purple pixels around %v, want the pin's head", n, p)
 	}
-	if n := near(base, p, 14, magenta, 20); n > 0 {
-		t.Errorf("%d magenta pixels there before SetLive", n)
+	if n := near(base, p, 14, extreme, 20); n > 0 {
+		t.Errorf("%d purple pixels there before SetLive", n)
 	}
-	// The glyph is white at the symbol's centre; the disc stops at its
-	// radius (16 px for extreme).
-	if c := img.NRGBAAt(p.X, p.Y+1); c.R < 230 || c.G < 230 || c.B < 230 {
-		t.Errorf("centre pixel %v, want the white glyph", c)
+	// The glyph is white at the head's centre; the head stops at its
+	// radius (14.5 px for extreme); the tail reaches down to the spot.
+	if n := near(img, p.Add(image.Pt(0, 2)), 2, white, 25); n < 3 {
+		t.Errorf("%d white pixels at the head's centre, want the glyph", n)
 	}
-	if n := near(img, p.Add(image.Pt(40, 0)), 6, magenta, 20); n > 0 {
-		t.Errorf("%d magenta pixels 40 px away", n)
+	if n := near(img, p.Add(image.Pt(40, 0)), 6, extreme, 20); n > 0 {
+		t.Errorf("%d purple pixels 40 px away", n)
 	}
-	// Severity sets the size: a minor alert's disc is smaller.
+	if tip := screenPt(m, ll); diff(base.SubImage(image.Rect(tip.X-1, tip.Y-4, tip.X+2, tip.Y-1)).(*image.NRGBA),
+		img.SubImage(image.Rect(tip.X-1, tip.Y-4, tip.X+2, tip.Y-1)).(*image.NRGBA), 30) == 0 {
+		t.Errorf("nothing drawn just above the alert's place %v: want the pin's tip", tip)
+	}
+	// Severity sets the size: a minor alert's head is smaller.
 	m.SetLive([]LiveItem{{ID: "a1", Geometry: ll, Family: "fire", Severity: 1}}, 2)
 	small := capture(t, m, win)
-	if a, b := near(small, p, 16, liveSeverity[1], 20), near(img, p, 16, magenta, 20); a >= b || a < 80 {
-		t.Errorf("minor disc %d pixels, extreme %d: want smaller but drawn", a, b)
+	if a, b := near(small, headPt(m, ll, 1, false), 16, liveSeverity[1], 20), near(img, p, 16, extreme, 20); a >= b || a < 80 {
+		t.Errorf("minor head %d pixels, extreme %d: want smaller but drawn", a, b)
 	}
 	// Hiding the layer shows the map as it was.
 	m.SetLiveVisible(false)
@@ -93,15 +103,15 @@ func TestLiveStaleGreyed(t *testing.T) {
 		{ID: "stale", Geometry: stale, Family: "intrusion", Severity: 3, Stale: true},
 	}, 1)
 	img := capture(t, m, win)
-	orange := liveSeverity[3]
-	if n := near(img, screenPt(m, fresh), 14, orange, 24); n < 100 {
-		t.Errorf("fresh alert: %d orange pixels", n)
+	severe := liveSeverity[3]
+	if n := near(img, headPt(m, fresh, 3, false), 12, severe, 24); n < 100 {
+		t.Errorf("fresh alert: %d magenta pixels", n)
 	}
-	if n := near(img, screenPt(m, stale), 14, orange, 60); n > 0 {
-		t.Errorf("stale alert: %d orange pixels, want it greyed", n)
+	if n := near(img, headPt(m, stale, 3, false), 12, severe, 60); n > 0 {
+		t.Errorf("stale alert: %d magenta pixels, want it greyed", n)
 	}
-	// Greyed, but drawn: low saturation pixels on its disc.
-	c := img.NRGBAAt(screenPt(m, stale).X-8, screenPt(m, stale).Y-6)
+	// Greyed, but drawn: low saturation pixels on its head.
+	c := img.NRGBAAt(headPt(m, stale, 3, false).X-7, headPt(m, stale, 3, false).Y-5)
 	if sat := int(max(c.R, c.G, c.B)) - int(min(c.R, c.G, c.B)); sat > 30 || c.R > 200 {
 		t.Errorf("stale disc pixel %v, want grey", c)
 	}
@@ -116,12 +126,14 @@ func TestLiveDrillMarked(t *testing.T) {
 	item.Drill = true
 	m.SetLive([]LiveItem{item}, 2)
 	drill := capture(t, m, win)
-	p := screenPt(m, ll)
-	// The dashed ring: black dashes just outside the disc (radius 12).
+	p := headPt(m, ll, 2, false)
+	r := pinRadius(2, false) + 3
+	// The dashed ring: black dashes just outside the head, above its
+	// tail.
 	ring := func(img *image.NRGBA) (dark int) {
-		for a := 0; a < 360; a += 3 {
+		for a := 180; a < 360; a += 2 {
 			s, c := math.Sincos(float64(a) * math.Pi / 180)
-			q := img.NRGBAAt(p.X+int(math.Round(15*c)), p.Y+int(math.Round(15*s)))
+			q := img.NRGBAAt(p.X+int(math.Round(r*c)), p.Y+int(math.Round(r*s)))
 			if q.R < 60 && q.G < 60 && q.B < 60 {
 				dark++
 			}
@@ -131,10 +143,10 @@ func TestLiveDrillMarked(t *testing.T) {
 	if d, n := ring(drill), ring(plain); d < 25 || n > 5 {
 		t.Errorf("dark pixels on the ring: %d with drill, %d without", d, n)
 	}
-	// The DRILL tag under the symbol: a black plate with white text.
-	below := image.Rect(p.X-20, p.Y+17, p.X+20, p.Y+34)
-	if n := diff(plain.SubImage(below).(*image.NRGBA), drill.SubImage(below).(*image.NRGBA), 30); n < 150 {
-		t.Errorf("the tag under a drill alert changed only %d pixels", n)
+	// The DRILL tag above the pin: a black plate with white text.
+	above := image.Rect(p.X-20, p.Y-int(r)-18, p.X+20, p.Y-int(r)-3)
+	if n := diff(plain.SubImage(above).(*image.NRGBA), drill.SubImage(above).(*image.NRGBA), 30); n < 150 {
+		t.Errorf("the tag above a drill alert changed only %d pixels", n)
 	}
 }
 
@@ -155,7 +167,7 @@ func TestLivePolygonFilled(t *testing.T) {
 	if n := near(img, image.Pt(100, 165), 2, amber, 30); n < 5 {
 		t.Errorf("%d amber pixels on the outline", n)
 	}
-	if n := near(img, image.Pt(200, 165), 12, amber, 20); n < 80 {
+	if n := near(img, image.Pt(200, 165-int(math.Round(pinTail*pinRadius(2, false)))), 9, amber, 20); n < 80 {
 		t.Errorf("no symbol at the area's middle (%d amber pixels)", n)
 	}
 	outside := image.Pt(400, 320)
@@ -445,10 +457,10 @@ func TestLiveClusterZoomsIn(t *testing.T) {
 		{ID: "c", Geometry: at(m, 321, 203), Severity: 1, Stale: true},
 	}, 1)
 	img := capture(t, m, win)
-	p := screenPt(m, a)
-	// One disc in the colour of the most severe fresh alert.
+	p := headPt(m, a, 4, true)
+	// One pin in the colour of the most severe fresh alert.
 	if n := near(img, p, 14, liveSeverity[4], 20); n < 100 {
-		t.Errorf("%d extreme-magenta pixels on the cluster", n)
+		t.Errorf("%d extreme-purple pixels on the cluster", n)
 	}
 	if n := near(img, p, 20, liveSeverity[2], 20); n > 0 {
 		t.Errorf("%d amber pixels: the moderate alert is drawn alone", n)
@@ -461,7 +473,8 @@ func TestLiveClusterZoomsIn(t *testing.T) {
 	// Close enough, the alerts are apart and can be clicked.
 	m.FlyTo(a, 19)
 	m.WaitIdle()
-	test.TapCanvas(win.Canvas(), fyne.NewPos(320, 200))
+	h := headPt(m, a, 2, false)
+	test.TapCanvas(win.Canvas(), fyne.NewPos(float32(h.X), float32(h.Y)))
 	if len(live) != 1 || live[0] != "a" {
 		t.Errorf("a click at zoom 19 selected %v, want [a]", live)
 	}

@@ -119,6 +119,7 @@ type Map struct {
 	tip        tooltip
 	loadErr    error
 	draggable  map[string]DragFunc // by layer; see SetDraggable
+	camStatus  map[string]string   // live camera statuses by code; see SetCameraStatus
 	drag       dragState
 
 	work   *tracker
@@ -267,6 +268,9 @@ func (m *Map) setStore(s *store.Store, keep bool) {
 			m.loadErr = err
 			if d == nil {
 				d = &overlayData{}
+			}
+			if len(m.camStatus) > 0 {
+				d = d.withCameraStatus(m.camStatus)
 			}
 			m.data = d
 			if m.sel.Layer != "" && m.sel.Feature == nil {

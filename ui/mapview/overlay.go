@@ -104,15 +104,7 @@ func loadOverlay(ctx context.Context, s *store.Store) (*overlayData, error) {
 	}
 	for _, c := range cams {
 		d.osm = d.osm || c.OSMID != ""
-		sym := icons.CameraOnline
-		switch c.Status {
-		case store.CameraOffline:
-			sym = icons.CameraOffline
-		case store.CameraMaintenance:
-			sym = icons.CameraMaintenance
-		case store.CameraPlanned:
-			sym = icons.CameraPlanned
-		}
+		sym := cameraSymbol(c.Status)
 		d.points[store.Cameras] = append(d.points[store.Cameras], pointItem{layer: store.Cameras, fid: c.FID, m: viewport.Project(c.Geom), symbol: sym, status: c.Status, feature: c})
 		d.status[c.FID] = c.Status
 		ring := sector(c)
@@ -338,6 +330,13 @@ func clusterColour(layer string) color.NRGBA {
 	return rgb(0x3B3B6B)
 }
 
+// squareCluster reports whether the cluster badges of layer are rounded
+// squares, as its symbols are (fire equipment, facilities), rather than
+// discs.
+func squareCluster(layer string) bool {
+	return layer == store.FireEquipment || layer == store.Facilities
+}
+
 // Clustering: below clusterMaxZoom, points of a layer that fall in the
 // same cell of a grid of clusterCell pixels (anchored to the world, so it
 // does not move when panning) are drawn as one badge with their count.
@@ -388,7 +387,12 @@ func groups(pts []pointItem, layer string, v viewport.Viewport) []group {
 	type cell struct{ x, y int64 }
 	cells := map[cell]int{}
 	var out []group
+	var broken []int // cameras offline or in maintenance: each drawn, over the others
 	for i, p := range pts {
+		if layer == store.Cameras && (p.status == store.CameraOffline || p.status == store.CameraMaintenance) {
+			broken = append(broken, i)
+			continue
+		}
 		c := cell{int64(math.Floor(p.m[0] * w)), int64(math.Floor(p.m[1] * w))}
 		if g, ok := cells[c]; ok {
 			out[g].items = append(out[g].items, i)
@@ -405,6 +409,9 @@ func groups(pts []pointItem, layer string, v viewport.Viewport) []group {
 		}
 		n := float64(len(out[g].items))
 		out[g].at = v.MercatorToScreen(orb.Point{sx / n, sy / n})
+	}
+	for _, i := range broken {
+		out = append(out, group{layer: layer, items: []int{i}, at: v.MercatorToScreen(pts[i].m)})
 	}
 	return out
 }
@@ -601,7 +608,11 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 			if n == 0 {
 				continue
 			}
-			p.fill(cs[0])
+			if cs[0].A > 0 {
+				p.fill(cs[0])
+			} else {
+				p.reset() // an outline only: the camera covers nothing
+			}
 			for _, it := range d.sectors {
 				st := d.status[it.fid]
 				if _, known := col.fov[st]; !known {
@@ -610,7 +621,7 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 				if st != status || !it.bound.Intersects(viewB) {
 					continue
 				}
-				if status == store.CameraOffline || status == store.CameraPlanned {
+				if status != store.CameraOnline && status != "" {
 					p.addDashes(screen(it.rings[0]), 1*fs, 4*fs, 3*fs, true)
 				} else {
 					p.addStroke(screen(it.rings[0]), 0.9*fs, true)
@@ -646,10 +657,10 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 	// Symbols, layer by layer, clustered when zoomed out.
 	size := symbolSize(v.Zoom)
 	type badge struct {
-		at    orb.Point
-		n     int
-		c     color.NRGBA
-		alert bool
+		at     orb.Point
+		n      int
+		c      color.NRGBA
+		square bool
 	}
 	var badges []badge
 	for _, layer := range pointLayers {
@@ -664,11 +675,7 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 				continue
 			}
 			if len(g.items) > 1 {
-				alert := false
-				for _, i := range g.items {
-					alert = alert || pts[i].status == store.CameraOffline
-				}
-				badges = append(badges, badge{orb.Point{float64(x), float64(y)}, len(g.items), clusterColour(layer), alert})
+				badges = append(badges, badge{orb.Point{float64(x), float64(y)}, len(g.items), clusterColour(layer), squareCluster(layer)})
 				continue
 			}
 			it := pts[g.items[0]]
@@ -691,17 +698,25 @@ func drawOverlayPart(job overlayJob, img *image.RGBA, wipe bool) {
 			}
 		}
 	}
+	// Cluster badges in the shape of their layer's symbols: rounded
+	// squares for fire equipment and facilities, discs for the others.
 	for _, b := range badges {
 		r := float32(8+2.5*math.Log10(float64(b.n))) * fs
 		x, y := float32(b.at[0]), float32(b.at[1])
-		p.addCircle(x, y, r+1.8*fs)
-		if b.alert {
-			p.fill(okVermilion)
-		} else {
+		if b.square {
+			q := r * 0.9
+			p.feature()
+			p.addRing(roundRect(x-q-1.8*fs, y-q-1.8*fs, x+q+1.8*fs, y+q+1.8*fs, q*0.45+1.8*fs), false)
 			p.fill(col.clusterEdge)
+			p.feature()
+			p.addRing(roundRect(x-q, y-q, x+q, y+q, q*0.45), false)
+			p.fill(b.c)
+		} else {
+			p.addCircle(x, y, r+1.8*fs)
+			p.fill(col.clusterEdge)
+			p.addCircle(x, y, r)
+			p.fill(b.c)
 		}
-		p.addCircle(x, y, r)
-		p.fill(b.c)
 		drawText(img, strconv.Itoa(b.n), x, y, int(math.Round(float64(r)*1.0)), col.text)
 	}
 
@@ -798,6 +813,7 @@ type hit struct {
 	sel     Selection
 	cluster []pointItem // several points drawn as one badge
 	at      orb.Point   // screen position of the symbol or cluster
+	status  string      // a camera's status as shown (see SetCameraStatus)
 }
 
 // hitTest returns the feature drawn topmost at screen point q of view v.
@@ -836,7 +852,7 @@ func (d *overlayData) hitTest(v viewport.Viewport, visible map[string]bool, q or
 			return h, true
 		}
 		it := pts[g.items[0]]
-		return hit{sel: Selection{Layer: layer, FID: it.fid, Feature: it.feature}, at: g.at}, true
+		return hit{sel: Selection{Layer: layer, FID: it.fid, Feature: it.feature}, at: g.at, status: it.status}, true
 	}
 	m := v.ToMercator(q)
 	tol := 5 / v.WorldSize()

@@ -32,6 +32,9 @@ type painter struct {
 	minY   float32
 	maxX   float32
 	maxY   float32
+	// replace makes fills put their colour in place of what is under
+	// them (in proportion to coverage) rather than over it.
+	replace bool
 }
 
 // pathGroup is the sub-paths of one feature, from sub-path first on, and
@@ -344,7 +347,64 @@ func (p *painter) fillRect(first, last int, r image.Rectangle, c color.NRGBA) {
 	p.mask.Stride = w
 	p.mask.Rect = image.Rect(0, 0, w, h)
 	p.r.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+	if p.replace {
+		replaceIn(p.dst, r, &p.mask, c)
+		return
+	}
 	composite(p.dst, r, &p.mask, c)
+}
+
+// replaceIn puts colour c in place of dst's pixels within r through mask
+// (whose origin is r.Min): a fully covered pixel becomes c, a partly
+// covered one a mix of c and what it was.
+func replaceIn(dst *image.RGBA, r image.Rectangle, mask *image.Alpha, c color.NRGBA) {
+	a := uint32(c.A)
+	src := [4]uint32{div255(uint32(c.R) * a), div255(uint32(c.G) * a), div255(uint32(c.B) * a), a}
+	w := r.Dx()
+	for y := 0; y < r.Dy(); y++ {
+		mrow := mask.Pix[y*mask.Stride : y*mask.Stride+w]
+		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		row := dst.Pix[off : off+4*w]
+		for x, m := range mrow {
+			if m == 0 {
+				continue
+			}
+			d := row[4*x : 4*x+4 : 4*x+4]
+			if m == 255 {
+				d[0], d[1], d[2], d[3] = uint8(src[0]), uint8(src[1]), uint8(src[2]), uint8(src[3])
+				continue
+			}
+			k, ik := uint32(m), 255-uint32(m)
+			for i := range 4 {
+				d[i] = uint8(div255(src[i]*k + uint32(d[i])*ik))
+			}
+		}
+	}
+}
+
+// overAll draws src (premultiplied, the same bounds as dst) over dst
+// within r.
+func overAll(dst, src *image.RGBA, r image.Rectangle) {
+	r = r.Intersect(dst.Rect).Intersect(src.Rect)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		so, do := src.PixOffset(r.Min.X, y), dst.PixOffset(r.Min.X, y)
+		s := src.Pix[so : so+4*r.Dx()]
+		d := dst.Pix[do : do+4*r.Dx()]
+		for i := 0; i < len(s); i += 4 {
+			a := uint32(s[i+3])
+			switch a {
+			case 0:
+				continue
+			case 255:
+				copy(d[i:i+4], s[i:i+4])
+				continue
+			}
+			ia := 255 - a
+			for k := range 4 {
+				d[i+k] = uint8(uint32(s[i+k]) + div255(uint32(d[i+k])*ia))
+			}
+		}
+	}
 }
 
 // composite paints colour c over dst within r through mask (whose origin

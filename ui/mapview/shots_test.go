@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"fmt"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -27,13 +28,36 @@ func TestShots(t *testing.T) {
 		for _, z := range []float64{16, 17, 18} {
 			m.FlyTo(demo.Origin, z)
 			img := capture(t, m, win)
-			name := fmt.Sprintf("z%g-%s.png", z, map[bool]string{false: "light", true: "dark"}[dark])
-			f, err := os.Create(filepath.Join(dir, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			png.Encode(f, img)
-			f.Close()
+			savePNG(t, filepath.Join(dir, fmt.Sprintf("z%g-%s.png", z, map[bool]string{false: "light", true: "dark"}[dark])), img)
 		}
+	}
+	// A busy hour's alerts at the default zoom, in the map of a 1280×800
+	// and of a 1920×1080 console window.
+	for _, size := range [][2]float32{{760, 680}, {1120, 960}} {
+		m, win, _ := hourMap(t, size[0], size[1], 114)
+		savePNG(t, filepath.Join(dir, fmt.Sprintf("hour-%gx%g.png", size[0], size[1])), capture(t, m, win))
+	}
+	// Plan mode's coverage by image-detail level, zoomed out and at the
+	// South Gate.
+	p := computePlanLayers(t, s)
+	m, win = showMap(t, s, 740, 480)
+	m.SetDark(false)
+	m.SetCoverage(p.newPlanCoverage())
+	gate := demoGate(t, s, "GATE-S")
+	for _, z := range []float64{16, 17, 18.5} {
+		m.FlyTo(gate, z)
+		savePNG(t, filepath.Join(dir, fmt.Sprintf("plan-z%g.png", z)), capture(t, m, win))
+	}
+}
+
+func savePNG(t *testing.T, path string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
 	}
 }

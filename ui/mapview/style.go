@@ -213,8 +213,8 @@ var lightOverlay = overlayColours{
 	route: okPurple, routeCasing: alpha(white, 0.9),
 	fov: map[string][2]color.NRGBA{
 		"online":      {alpha(okSky, 0.22), alpha(okBlue, 0.55)},
-		"offline":     {alpha(okVermilion, 0.10), alpha(okVermilion, 0.65)},
-		"maintenance": {alpha(okOrange, 0.16), alpha(okOrange, 0.7)},
+		"offline":     {{}, alpha(rgb(0x5E5E5E), 0.8)}, // outlines only, dashed: they cover nothing
+		"maintenance": {{}, alpha(rgb(0x5E5E5E), 0.8)},
 		"planned":     {alpha(okSky, 0.06), alpha(okBlue, 0.8)}, // hollow, dashed
 	},
 	halo: okBlack, haloInner: okYellow,
@@ -229,8 +229,8 @@ var darkOverlay = overlayColours{
 	route: rgb(0xE08FBC), routeCasing: alpha(rgb(0x101214), 0.8),
 	fov: map[string][2]color.NRGBA{
 		"online":      {alpha(okSky, 0.20), alpha(okSky, 0.6)},
-		"offline":     {alpha(okVermilion, 0.14), alpha(okVermilion, 0.75)},
-		"maintenance": {alpha(okOrange, 0.18), alpha(okOrange, 0.75)},
+		"offline":     {{}, alpha(rgb(0xA0A6AE), 0.8)},
+		"maintenance": {{}, alpha(rgb(0xA0A6AE), 0.8)},
 		"planned":     {alpha(okSky, 0.06), alpha(okSky, 0.85)}, // hollow, dashed
 	},
 	halo: white, haloInner: okYellow,
