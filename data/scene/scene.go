@@ -41,6 +41,9 @@ type Scene struct {
 	// Problems are what loading found wrong (patrol schedules that do not
 	// parse, ...). Problems with cameras and areas come from coverage.New.
 	Problems []coverage.Problem
+	// Left counts the features Load left out because they lie far from
+	// the community (see Community); Problems says where they are.
+	Left int
 }
 
 // Load reads every layer of s and returns its scene: the community's
@@ -126,6 +129,7 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	sc := FromFeatures(sp.Kept)
 	if sp.Left > 0 {
 		sc.Problems = append(sc.Problems, LeftOut(sp))
+		sc.Left = sp.Left
 	}
 	return sc, nil
 }
