@@ -189,7 +189,7 @@ func New(a fyne.App, s *store.Store) *App {
 	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.suggest, x.plan.toggle, tools, home),
 		container.NewGridWithColumns(2, x.search.entry, x.plan.status))
 
-	left := container.NewVScroll(container.NewPadded(container.NewVBox(x.layers.box, x.plan.legendBox)))
+	left := container.NewVScroll(container.NewPadded(container.NewVBox(x.plan.legendBox, x.layers.box)))
 	x.alertsTab = container.NewTabItem(lang.L("Alerts"), x.live.box)
 	x.infoTab = container.NewTabItem(lang.L("Feature"), container.NewPadded(x.info.box))
 	x.tabs = container.NewAppTabs(x.alertsTab, x.infoTab)

@@ -157,30 +157,6 @@ func importError(err error) error {
 	return err
 }
 
-// importFile imports an OSM (XML or PBF) or GeoJSON file into s in the
-// background, with a progress dialog over win that can cancel it; done is
-// called on the Fyne goroutine with a summary, or the error. The import is
-// one transaction: cancelled or failed, it leaves the store unchanged.
-func importFile(ctx context.Context, win fyne.Window, s *store.Store, path string, done func(summary string, err error)) {
-	p := newImportProgress(ctx, win, lang.L("Importing {{.File}}…", map[string]any{"File": filepath.Base(path)}))
-	go func() {
-		summary, err := runImport(p.ctx, s, path, p.report)
-		p.hand(func() {
-			p.close()
-			done(summary, err)
-		})
-	}()
-}
-
-// runImport reads the file at path and writes it into s.
-func runImport(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (string, error) {
-	src, err := readSource(ctx, path, progress)
-	if err != nil {
-		return "", err
-	}
-	return src.write(ctx, s)
-}
-
 // chooseImport asks for an OSM or GeoJSON file, then which file it goes
 // into (see askImportTarget).
 func (x *App) chooseImport() {

@@ -246,7 +246,7 @@ const planRowsShown = 6
 func newCompactCell(bold bool) *fyne.Container {
 	t := canvas.NewText("", fynetheme.Color(fynetheme.ColorNameForeground))
 	t.TextStyle.Bold = bold
-	return container.New(layout.NewCustomPaddedLayout(1, 1, fynetheme.InnerPadding(), fynetheme.InnerPadding()), t)
+	return container.New(layout.NewCustomPaddedLayout(0, 0, fynetheme.InnerPadding(), fynetheme.InnerPadding()), t)
 }
 
 // setCompactCell shows s in cell o of a column w wide; text too wide for
@@ -324,7 +324,7 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 	p.legend = container.NewVBox()
 	title := widget.NewLabel(lang.L("Plan"))
 	title.TextStyle.Bold = true
-	p.legendBox = container.NewVBox(widget.NewSeparator(), title, p.legend)
+	p.legendBox = container.NewVBox(title, p.legend, widget.NewSeparator())
 	p.legendBox.Hide()
 	p.suggest = widget.NewButton(lang.L("Suggest cameras…"), nil)
 	p.suggest.Disable()
@@ -334,12 +334,12 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 	return p
 }
 
-// tableHeight returns the height of the table's header and n rows.
+// tableHeight returns the height of the table's header and n rows. A
+// table's rows are as high as its tallest template, header included,
+// and lie a theme padding apart.
 func (p *planPanel) tableHeight(n int) float32 {
-	row := p.table.CreateCell().MinSize().Height
-	head := p.table.CreateHeader().MinSize().Height
-	sep := fynetheme.SeparatorThicknessSize()
-	return head + sep + float32(n)*(row+sep)
+	row := max(p.table.CreateCell().MinSize().Height, p.table.CreateHeader().MinSize().Height)
+	return float32(n+1)*(row+fynetheme.Padding()) + 2
 }
 
 // cell returns the text of the table's cell at row, col.
@@ -427,14 +427,16 @@ func (p *planPanel) show(r planResult) {
 	p.box.Refresh()
 }
 
+// swatch is a line of the plan's legend: a square of the layer's fill
+// and stroke, and its name on one compact line.
 func swatch(fill, stroke color.NRGBA, text string) fyne.CanvasObject {
 	r := canvas.NewRectangle(fill)
 	r.StrokeColor, r.StrokeWidth = stroke, 2
 	r.CornerRadius = 2
 	sw := container.NewGridWrap(fyne.NewSquareSize(16), r)
-	l := widget.NewLabel(text)
-	l.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, l)
+	t := canvas.NewText(text, fynetheme.Color(fynetheme.ColorNameForeground))
+	return container.New(layout.NewCustomPaddedLayout(2, 2, fynetheme.InnerPadding(), 0),
+		container.NewBorder(nil, nil, container.NewCenter(sw), nil, t))
 }
 
 // SetPlanMode turns plan mode on or off, as the Plan switch in the top
@@ -532,23 +534,37 @@ func (x *App) setPlan(on bool) {
 	x.inner.SetOffset(planInnerOffset)
 	x.plan.legendBox.Show()
 	x.plan.suggest.Show()
-	split := container.NewVSplit(x.m, x.plan.box)
-	split.Offset = x.planSplit()
-	x.centre.Objects = []fyne.CanvasObject{split}
+	x.centre.Objects = []fyne.CanvasObject{container.New(&planLayout{table: x.plan.tableHeight}, x.m, widget.NewSeparator(), x.plan.box)}
 	x.centre.Refresh()
 	x.startPlan()
 }
 
-// planSplit returns the offset of the split between the map and the
-// key-area table that leaves the table room for planRowsShown rows.
-func (x *App) planSplit() float64 {
-	h := x.centre.Size().Height
-	if h < 200 { // not laid out yet: the window less its bars
-		h = x.win.Canvas().Size().Height - 120
-	}
-	need := x.plan.tableHeight(planRowsShown) + 2*fynetheme.Padding()
-	return min(0.85, max(0.5, float64(1-need/h)))
+// planLayout puts the map above the key-area table: the table gets the
+// height of planRowsShown rows, or a quarter of the height when that is
+// more (a tall window shows more rows), and the map the rest.
+type planLayout struct {
+	table func(rows int) float32
 }
+
+// Layout places the map, a separator and the table.
+func (l *planLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 3 {
+		return
+	}
+	sep := fynetheme.SeparatorThicknessSize()
+	bottom := max(l.table(planRowsShown), size.Height/4)
+	bottom = min(bottom, size.Height/2)
+	top := size.Height - bottom - sep
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, top))
+	objs[1].Move(fyne.NewPos(0, top))
+	objs[1].Resize(fyne.NewSize(size.Width, sep))
+	objs[2].Move(fyne.NewPos(0, top+sep))
+	objs[2].Resize(fyne.NewSize(size.Width, bottom))
+}
+
+// MinSize is small: the window's own minimum decides.
+func (l *planLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 200) }
 
 // stopPlan cancels the plan being computed, if any.
 func (x *App) stopPlan() {

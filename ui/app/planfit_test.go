@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -73,10 +74,10 @@ func TestPlanFits1280x800(t *testing.T) {
 			if !tb.Visible() {
 				t.Fatal("the table is hidden")
 			}
-			head := tb.CreateHeader().MinSize().Height
-			row := tb.CreateCell().MinSize().Height
-			sep := float32(1)
-			shown := int((tb.Size().Height - head - sep) / (row + sep))
+			// Rows are as high as the tallest template and a padding apart.
+			pitch := max(tb.CreateHeader().MinSize().Height, tb.CreateCell().MinSize().Height) + theme.Padding()
+			shown := int((tb.Size().Height+theme.Padding())/pitch) - 1 // less the header
+			row := pitch
 			if shown < planRowsShown {
 				t.Errorf("the table shows %d rows (%.0f px high, rows of %.0f px), want at least %d", shown, tb.Size().Height, row, planRowsShown)
 			}
@@ -129,10 +130,30 @@ func TestFitText(t *testing.T) {
 func infoText(x *App) string { return strings.Join(labels(x.info.form), "\n") }
 
 // attr returns the value the feature panel shows for the attribute
-// named name ("Heading"), or "".
+// named name ("Heading"), or "": as drawn, checked against its item.
 func attr(x *App, name string) string {
+	drawn := map[fyne.CanvasObject]bool{}
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		drawn[o] = true
+		switch c := o.(type) {
+		case *widget.Label:
+		case fyne.Widget:
+			for _, k := range test.WidgetRenderer(c).Objects() {
+				walk(k)
+			}
+		case *fyne.Container:
+			for _, k := range c.Objects {
+				walk(k)
+			}
+		}
+	}
+	walk(x.info.form)
 	for _, it := range x.info.form.Items {
 		if l, ok := it.Widget.(*widget.Label); ok && it.Text == name {
+			if !drawn[l] {
+				return "(not drawn)"
+			}
 			return l.Text
 		}
 	}
@@ -162,6 +183,10 @@ func TestFeaturePanelCurrent(t *testing.T) {
 			x.selected(mapview.Selection{Layer: store.Cameras, FID: planCameraFID})
 			until(t, ch, "camera", func() bool { return strings.HasPrefix(x.info.title.Text, "Cameras") })
 		}, "Heading", "200 °"},
+		{"another feature selected", func(t *testing.T, x *App, ch <-chan struct{}, s *store.Store) {
+			x.selected(mapview.Selection{Layer: store.Buildings, FID: 1})
+			until(t, ch, "building", func() bool { return strings.HasPrefix(x.info.title.Text, "Buildings") })
+		}, "Feature id", "buildings/1"},
 		{"a drag", func(t *testing.T, x *App, ch <-chan struct{}, s *store.Store) {
 			to := orb.Point{planCameraAt[0] + 0.0001, planCameraAt[1]}
 			drag(t, x, ch, planCameraAt, to, 3, nil)
