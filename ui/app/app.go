@@ -281,7 +281,9 @@ func (x *App) buildMenu() {
 		shortcut(lang.L("Assign…"), fyne.KeyG, func() { x.live.assignDialog() }),
 		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }))
 	x.undoItem = fyne.NewMenuItem(lang.L("Undo camera change"), x.undoCamera)
-	x.undoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	// The desktop driver reports Ctrl+Z as fyne.ShortcutUndo, never as a
+	// custom Ctrl+Z shortcut.
+	x.undoItem.Shortcut = &fyne.ShortcutUndo{}
 	x.undoItem.Disabled = true
 	x.win.Canvas().AddShortcut(x.undoItem.Shortcut, func(fyne.Shortcut) { x.undoCamera() })
 	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), newCommunity, open, recent, imp,

@@ -1005,14 +1005,14 @@ func (x *App) previewSuggestion() {
 }
 
 // previewShapes draws camera c with its zones: the zones translucent
-// with a strong outline, the mount as a dot about 7 px across at mpp
+// with a strong outline, the mount as a dot about 12 px across at mpp
 // metres per pixel.
 func previewShapes(r *planResult, c coverage.Camera, zones []coverage.Zone, mpp float64) []mapview.Shape {
 	var out []mapview.Shape
 	for _, z := range zones {
 		out = append(out, mapview.Shape{Polygon: r.lonlat(z.Area), Fill: previewFill, Stroke: previewStroke})
 	}
-	rad := max(0.5, 4*mpp)
+	rad := max(0.5, 6*mpp)
 	var ring orb.Ring
 	for k := 0; k <= 16; k++ {
 		a := 2 * math.Pi * float64(k%16) / 16
