@@ -27,7 +27,7 @@ import (
 var npmClients = []string{"@tak-ps/node-cot@14", "wscat@6"}
 
 // npmPackages installs packages into a cache folder outside the
-// repository (the user cache, or XDG_CACHE_HOME, which the Makefile points
+// repository (the user cache, or XDG_CACHE_HOME, which `go run ./cmd/dev` points
 // at bin/) once, and returns that folder. Without node or npm, or when the
 // registry cannot be reached, the test is skipped on a developer machine
 // and fails in CI (CI=true).

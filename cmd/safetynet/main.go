@@ -19,8 +19,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
@@ -40,6 +45,7 @@ func main() {
 	operator := flag.String("operator", "", "who acts, as written in the event log; default: the one in Settings, else the login name")
 	plan := flag.Bool("plan", false, "open in plan mode: camera, patrol and fire coverage of the key areas; drag cameras, turn them, add suggested ones")
 	camera := flag.String("camera", "", "show and select the camera with this `code` (or OSM id such as node/123)")
+	stats := flag.String("stats", "", "append the console's figures (events, latency from the hub to the screen, frame times, memory) to `file` every 10 s, as JSON lines")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "Usage: safetynet [-db FILE] [-lang zh|en] [-plan] [-camera CODE] [-hub URL [-token T] [-operator NAME]]\n\n")
 		flag.PrintDefaults()
@@ -49,14 +55,19 @@ func main() {
 		debug.SetMemoryLimit(mapview.MemoryLimit)
 	}
 
-	if err := locale.Use(*language); err != nil {
+	a := fyneapp.NewWithID("org.safetynet.app")
+	if err := locale.Use(app.StartLanguage(a.Preferences(), *language)); err != nil {
 		fmt.Fprintln(os.Stderr, "safetynet:", err)
 		os.Exit(2)
 	}
-	a := fyneapp.NewWithID("org.safetynet.app")
 
 	path, s, openErr, demoErr := open(*db)
-	w := app.New(a, s)
+	var opt app.Options
+	if *hub != "" {
+		opt = app.Options{HubURL: *hub, Token: *token, Operator: *operator}
+	}
+	w := app.NewWith(a, s, opt)
+	w.OnQuit = exitSoon
 	if openErr != nil {
 		w.ShowOpenError(path, openErr)
 	} else if demoErr != nil {
@@ -68,10 +79,34 @@ func main() {
 	if *camera != "" {
 		w.SelectCamera(*camera)
 	}
-	if *hub != "" {
-		w.FollowHub(*hub, *token, *operator)
+	if *stats != "" {
+		if err := w.WriteStats(*stats, 10*time.Second); err != nil {
+			fmt.Fprintln(os.Stderr, "safetynet: -stats:", err)
+			os.Exit(2)
+		}
 	}
+	quitOnSignal(w)
 	w.ShowAndRun()
+}
+
+// quitOnSignal makes SIGTERM and SIGINT quit the app as File › Quit does.
+func quitOnSignal(w *app.App) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-sig
+		exitSoon()
+		fyne.Do(w.Quit)
+	}()
+}
+
+// exitSoon ends the process 2 s from now should quitting not have ended
+// it by then: the app quits within 2 s whatever it was doing.
+func exitSoon() {
+	time.AfterFunc(2*time.Second, func() {
+		fmt.Fprintln(os.Stderr, "safetynet: quitting took over 2 s; exiting now")
+		os.Exit(0)
+	})
 }
 
 // open opens the GeoPackage at path, or with path "" the demo community,

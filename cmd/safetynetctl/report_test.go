@@ -341,7 +341,7 @@ func TestReportDemo(t *testing.T) {
 	}
 	if strings.Contains(out, "warning: no TrueType font") {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("no Chinese font in CI: .ci/deps installs fonts-wqy-microhei\n%s", out)
+			t.Fatalf("no Chinese font in CI: go run ./cmd/dev deps test installs fonts-wqy-microhei\n%s", out)
 		}
 		t.Skipf("no Chinese TrueType font installed (apt-get install fonts-wqy-microhei)")
 	}

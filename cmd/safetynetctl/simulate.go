@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -26,8 +28,10 @@ const walkingSpeed = 1.4
 
 // cmdSimulate plays a realistic stream of events for the community in a
 // store: patrols walking their routes and reporting positions and
-// checkpoints, occasional alarms from cameras, gates and smoke detectors,
-// a camera going offline and back.
+// checkpoints, a few alarms an hour from cameras, gates, smoke detectors
+// and equipment (most minor, many false: cancelled or back to normal soon
+// after, now and then a detector chattering), a camera going offline and
+// back; a drill ends with drill.end.
 func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	db := fs.String("db", "", "the community's GeoPackage (patrol_routes, checkpoints, cameras, access_points, ...)")
@@ -36,7 +40,13 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	rate := fs.Float64("rate", 5, "events per second")
 	speed := fs.Float64("speed", 5, "how many times faster than walking pace the patrols move")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plays the same story")
-	drill := fs.Bool("drill", false, "mark every event as an exercise")
+	drill := fs.Bool("drill", false, "mark every event as an exercise, and end the drill (drill.end) at the end")
+	def := defaultRates()
+	perHour := fs.Float64("alarms-per-hour", def.perHour, "alarms an hour of simulated time (a compound sees a few)")
+	falseShare := fs.Float64("false-share", def.falseShare, "share of the alarms that are false: cancelled or back to normal soon after")
+	extremeShare := fs.Float64("extreme-share", def.extremeShare, "share of the alarms that are extreme (ISA-18.2: about 5 %)")
+	severeShare := fs.Float64("severe-share", def.severeShare, "share of the alarms that are severe (about 15 %); the rest are moderate and minor")
+	accel := fs.Float64("accel", def.accel, "how many times faster than real time alarms come, for tests and demos (60: an hour's alarms a minute)")
 	language := fs.String("lang", "en", "language of the events' titles and names: en or zh")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -62,6 +72,14 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%w: --rate must be above 0 and at most 10000 events per second", errUsage)
 	case !(*speed > 0 && *speed <= 1000):
 		return fmt.Errorf("%w: --speed must be above 0 and at most 1000", errUsage)
+	case !(*perHour >= 0 && *perHour <= 100000):
+		return fmt.Errorf("%w: --alarms-per-hour must be from 0 to 100000", errUsage)
+	case !(*falseShare >= 0 && *falseShare <= 1):
+		return fmt.Errorf("%w: --false-share must be from 0 to 1", errUsage)
+	case !(*extremeShare >= 0 && *severeShare >= 0 && *extremeShare+*severeShare <= 1):
+		return fmt.Errorf("%w: --extreme-share and --severe-share must be from 0 to 1 and together at most 1", errUsage)
+	case !(*accel > 0 && *accel <= 100000):
+		return fmt.Errorf("%w: --accel must be above 0 and at most 100000", errUsage)
 	}
 	s, err := openExisting(*db)
 	if err != nil {
@@ -70,6 +88,7 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	sim, err := newSimulation(ctx, s, *seed, *speed, *drill)
 	if sim != nil {
 		sim.lang = *language
+		sim.rates = rates{perHour: *perHour, falseShare: *falseShare, extremeShare: *extremeShare, severeShare: *severeShare, accel: *accel}
 	}
 	s.Close()
 	if err != nil {
@@ -104,6 +123,18 @@ func cmdSimulate(ctx context.Context, args []string, stdout io.Writer) error {
 	end := time.NewTimer(*duration)
 	defer end.Stop()
 	sent := 0
+	// send publishes e; false when the publisher is closing.
+	send := func(e event.Event) (bool, error) {
+		data, err := event.Encode(e)
+		if err != nil {
+			return false, fmt.Errorf("simulate: %w", err)
+		}
+		if err := pub.Publish(ctx, data); err != nil {
+			return false, nil
+		}
+		sent++
+		return true, nil
+	}
 loop:
 	for {
 		select {
@@ -112,16 +143,21 @@ loop:
 		case err := <-runErr:
 			return fmt.Errorf("simulate: %w", err)
 		case <-end.C:
+			// The story ends: a drill is declared over.
+			for _, e := range sim.finish(time.Now()) {
+				if ok, err := send(e); err != nil {
+					return err
+				} else if !ok {
+					break
+				}
+			}
 			break loop
 		case now := <-tick.C:
-			data, err := event.Encode(sim.next(now))
-			if err != nil {
-				return fmt.Errorf("simulate: %w", err)
-			}
-			if err := pub.Publish(ctx, data); err != nil {
+			if ok, err := send(sim.next(now)); err != nil {
+				return err
+			} else if !ok {
 				break loop
 			}
-			sent++
 		}
 	}
 	// Wait for the acknowledgements of what was sent.
@@ -180,6 +216,32 @@ type simulation struct {
 	counts    map[string]int // events returned by next, by type
 	turn      int            // the patrol whose position comes next
 	lang      string         // of titles and names: en or zh
+	rates     rates          // how many alarms, how severe, how many false
+	nextAlarm time.Time      // when the next alarm is due
+	later     []scheduled    // what follows the alarms: repeats, back to normal, cancels
+	alarms    int            // alarms sent (not their repeats)
+	falses    int            // of them false
+}
+
+// rates say how often the simulation alarms and how: alarms per hour of
+// simulated time, the share of false ones, the shares of extreme and
+// severe ones (the rest moderate and minor, a third and two thirds), and
+// how many times faster than real time it runs.
+type rates struct {
+	perHour, falseShare, extremeShare, severeShare, accel float64
+}
+
+// defaultRates are a compound's: a few alarms an hour, most of them
+// minor, half of them false, the severity mix of ISA-18.2 (5 % highest,
+// 15 % high, 80 % the rest).
+func defaultRates() rates {
+	return rates{perHour: 4, falseShare: 0.5, extremeShare: 0.05, severeShare: 0.15, accel: 1}
+}
+
+// scheduled is an event to send at a time (its ID and time are set then).
+type scheduled struct {
+	at time.Time
+	e  event.Event
 }
 
 // phrases are the titles and descriptions of the simulated events, by
@@ -190,12 +252,14 @@ var phrases = map[string]map[string]string{
 		"passed": "%s passed %s", "intrusion": "Intrusion seen by %s", "intrusion.desc": "Video analytics: a person crossing the line in the view of %s",
 		"tailgating": "Tailgating at %s", "forced": "Door forced at %s", "smoke": "Smoke detector %s",
 		"smoke.desc": "Smoke detected; send the nearest patrol with an extinguisher", "fault": "Fault: %s %s",
+		"normal": "Back to normal: %s", "false": "False alarm: %s", "drill.end": "Drill over",
 	},
 	"zh": {
 		"offline": "摄像机离线：%s", "novideo": "%s 自 %s 起无视频", "online": "摄像机恢复在线：%s",
 		"passed": "%s 经过 %s", "intrusion": "%s 发现入侵", "intrusion.desc": "视频分析：有人越过 %s 画面中的警戒线",
 		"tailgating": "%s 尾随进入", "forced": "%s 门被强行打开", "smoke": "烟感报警 %s",
 		"smoke.desc": "检测到烟雾；请派最近的巡逻队携带灭火器前往", "fault": "设备故障：%s %s",
+		"normal": "恢复正常：%s", "false": "误报：%s", "drill.end": "演练结束",
 	},
 }
 
@@ -330,8 +394,12 @@ func (sim *simulation) id() string {
 }
 
 func (sim *simulation) base(now time.Time, typ string, sev event.Severity, g orb.Geometry, source, title string) event.Event {
-	return event.Event{ID: sim.id(), Type: typ, Severity: sev, Status: sim.status, Time: now, Geometry: g,
+	e := event.Event{ID: sim.id(), Type: typ, Severity: sev, Status: sim.status, Time: now, Geometry: g,
 		Source: source, Title: title, Properties: map[string]any{"simulated": true}}
+	if sim.status == event.Exercise {
+		e.Properties["drill"] = sim.prefix
+	}
+	return e
 }
 
 // next returns the event to send at now: something queued (a checkpoint
@@ -339,7 +407,11 @@ func (sim *simulation) base(now time.Time, typ string, sev event.Severity, g orb
 // next patrol's position.
 func (sim *simulation) next(now time.Time) event.Event {
 	e := sim.pick(now)
-	sim.counts[e.Type]++
+	if e.Op == event.Cancel {
+		sim.counts[e.Type+" (cancel)"]++
+	} else {
+		sim.counts[e.Type]++
+	}
 	return e
 }
 
@@ -365,13 +437,20 @@ func (sim *simulation) pick(now time.Time) event.Event {
 		sim.onlineAt = time.Time{}
 		sim.queue = append(sim.queue, e)
 	}
+	for len(sim.later) > 0 && !now.Before(sim.later[0].at) {
+		e := sim.later[0].e
+		e.ID, e.Time = sim.id(), now
+		sim.later = sim.later[1:]
+		sim.queue = append(sim.queue, e)
+	}
 	if len(sim.queue) > 0 {
 		e := sim.queue[0]
 		sim.queue = sim.queue[1:]
 		return e
 	}
-	if sim.rng.Float64() < 0.04 {
-		if e, ok := sim.alarm(now); ok {
+	if sim.alarmDue(now) {
+		if e, ok := sim.alarm(now, sim.severity()); ok {
+			sim.follow(now, e)
 			return e
 		}
 	}
@@ -438,11 +517,11 @@ func (sim *simulation) position(now time.Time, p *patrol) event.Event {
 	return e
 }
 
-// alarm makes one alarm from a camera, a gate, a smoke detector or a piece
-// of equipment.
-func (sim *simulation) alarm(now time.Time) (event.Event, bool) {
+// alarm makes one alarm of severity sev from a camera, a gate, a smoke
+// detector or a piece of equipment.
+func (sim *simulation) alarm(now time.Time, sev event.Severity) (event.Event, bool) {
 	var e event.Event
-	switch k := sim.rng.IntN(10); {
+	switch k := sim.kind(sev); {
 	case k < 3 && len(sim.cameras) > 0:
 		c := sim.cameras[sim.rng.IntN(len(sim.cameras))]
 		e = sim.base(now, "intrusion.perimeter", event.Severe, c.Geom, "camera:"+c.Code, sim.say("intrusion", sim.name(c.Names)))
@@ -469,8 +548,119 @@ func (sim *simulation) alarm(now time.Time) (event.Event, bool) {
 	default:
 		return e, false
 	}
+	e.Severity = sev // the site's priority for this alarm
 	e.Expires = now.Add(30 * time.Minute)
 	return e, true
+}
+
+// alarmDue reports whether an alarm is due at now and draws when the next
+// one is: alarms come as a Poisson process of rates.perHour an hour of
+// simulated time, rates.accel times faster than real time.
+func (sim *simulation) alarmDue(now time.Time) bool {
+	per := sim.rates.perHour * sim.rates.accel / 3600 // a second of real time
+	if per <= 0 {
+		return false
+	}
+	gap := func() time.Duration { return time.Duration(sim.rng.ExpFloat64() / per * float64(time.Second)) }
+	if sim.nextAlarm.IsZero() {
+		sim.nextAlarm = now.Add(gap())
+	}
+	if now.Before(sim.nextAlarm) {
+		return false
+	}
+	sim.nextAlarm = sim.nextAlarm.Add(gap())
+	if sim.nextAlarm.Before(now) {
+		sim.nextAlarm = now // more alarms due than ticks: one a tick
+	}
+	return true
+}
+
+// severity draws an alarm's severity: extreme and severe by their
+// shares, of the rest a third moderate and two thirds minor.
+func (sim *simulation) severity() event.Severity {
+	switch x := sim.rng.Float64(); {
+	case x < sim.rates.extremeShare:
+		return event.Extreme
+	case x < sim.rates.extremeShare+sim.rates.severeShare:
+		return event.Severe
+	case x < sim.rates.extremeShare+sim.rates.severeShare+(1-sim.rates.extremeShare-sim.rates.severeShare)/3:
+		return event.Moderate
+	}
+	return event.Minor
+}
+
+// kind picks which of alarm's kinds (0-2 a camera, 3-5 a gate, 6-7 a
+// smoke detector, 8-9 equipment) raises an alarm of severity sev: fires
+// and intrusions are the severe ones, gates the moderate ones, equipment
+// faults and video analytics' nuisance intrusions the minor ones.
+func (sim *simulation) kind(sev event.Severity) int {
+	switch sev {
+	case event.Extreme:
+		return 6 + sim.rng.IntN(2)
+	case event.Severe:
+		return []int{0, 1, 2, 6, 7}[sim.rng.IntN(5)]
+	case event.Moderate:
+		return 3 + sim.rng.IntN(3)
+	}
+	if sim.rng.IntN(5) < 2 {
+		return sim.rng.IntN(3)
+	}
+	return 8 + sim.rng.IntN(2)
+}
+
+// follow schedules what comes after the alarm e: a false alarm is
+// cancelled or its source reports normal a little later (simulated
+// time), and a fifth of the false ones come from a chattering device that
+// repeats the alarm a few times first.
+func (sim *simulation) follow(now time.Time, e event.Event) {
+	sim.alarms++
+	if sim.rng.Float64() >= sim.rates.falseShare {
+		return
+	}
+	sim.falses++
+	simTime := func(d time.Duration) time.Duration { return time.Duration(float64(d) / sim.rates.accel) }
+	at := now
+	if sim.rng.IntN(5) == 0 {
+		for range 2 + sim.rng.IntN(2) {
+			at = at.Add(simTime(time.Duration(10+sim.rng.IntN(15)) * time.Second))
+			r := e
+			r.Properties = maps.Clone(e.Properties)
+			r.Properties["repeat"] = true
+			sim.schedule(at, r)
+		}
+	}
+	at = at.Add(simTime(time.Duration(30+sim.rng.IntN(150)) * time.Second))
+	var x event.Event
+	if sim.rng.IntN(5) < 3 {
+		family, _, _ := strings.Cut(e.Type, ".")
+		x = sim.base(now, family+".normal", event.Minor, e.Geometry, e.Source, sim.say("normal", e.Title))
+	} else {
+		x = sim.base(now, e.Type, e.Severity, e.Geometry, e.Source, sim.say("false", e.Title))
+		x.Op, x.References = event.Cancel, []string{e.ID}
+	}
+	x.Expires = time.Time{}
+	sim.schedule(at, x)
+}
+
+// schedule sends e at at.
+func (sim *simulation) schedule(at time.Time, e event.Event) {
+	i := sort.Search(len(sim.later), func(i int) bool { return sim.later[i].at.After(at) })
+	sim.later = slices.Insert(sim.later, i, scheduled{at: at, e: e})
+}
+
+// finish returns the events that end the story at now: for a drill,
+// drill.end naming it (properties.drill), so that consoles close its
+// alerts together.
+func (sim *simulation) finish(now time.Time) []event.Event {
+	if sim.status != event.Exercise {
+		return nil
+	}
+	e := sim.base(now, "drill.end", event.Minor, nil, "simulator", sim.say("drill.end"))
+	if len(sim.patrols) > 0 && len(sim.patrols[0].route.Geom) > 0 {
+		e.Geometry = sim.patrols[0].route.Geom[0]
+	}
+	sim.counts[e.Type]++
+	return []event.Event{e}
 }
 
 func (sim *simulation) summary() string {
@@ -483,5 +673,5 @@ func (sim *simulation) summary() string {
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%d %s", sim.counts[k], k))
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, ", ") + fmt.Sprintf(" (%d alarms, %d of them false)", sim.alarms, sim.falses)
 }

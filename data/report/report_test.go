@@ -350,7 +350,7 @@ func cjkFont(t *testing.T) *Fonts {
 	}
 	if !fs.CJK {
 		if os.Getenv("CI") != "" {
-			t.Fatal("no Chinese TrueType font installed; .ci/deps installs fonts-wqy-microhei")
+			t.Fatal("no Chinese TrueType font installed; go run ./cmd/dev deps test installs fonts-wqy-microhei")
 		}
 		t.Skip("no Chinese TrueType font installed (apt-get install fonts-wqy-microhei)")
 	}

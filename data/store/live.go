@@ -236,6 +236,26 @@ func checkFinite(g orb.Geometry) error {
 	return bad
 }
 
+// consoleStateKey is the safetynet_meta key of the console's own state
+// (LiveBatch.State).
+const consoleStateKey = "console_state"
+
+// LiveBatch is one batch of the console's changes for SaveLiveBatch.
+type LiveBatch struct {
+	// Upsert replaces or adds rows by subject; Remove deletes the rows of
+	// those subjects.
+	Upsert []LiveRow
+	Remove []string
+	// Log is appended to the event log in order.
+	Log []LogRow
+	// LastSeq is the last hub sequence number the picture includes.
+	LastSeq int64
+	// State, when not nil, replaces the console's own saved state: JSON
+	// the store keeps as it is (the console's alarm counts and chattering
+	// sources); nil leaves the saved state as it was.
+	State []byte
+}
+
 // SaveLive writes a batch of the console's changes in one transaction:
 // upsert replaces or adds rows by subject, remove deletes the rows of those
 // subjects, log is appended to the event log in order, and lastSeq is
@@ -243,6 +263,13 @@ func checkFinite(g orb.Geometry) error {
 // checked first (a subject and kind each, finite coordinates): when one is
 // wrong nothing is written. A read-only store returns ErrReadOnly.
 func (s *Store) SaveLive(ctx context.Context, upsert []LiveRow, remove []string, log []LogRow, lastSeq int64) error {
+	return s.SaveLiveBatch(ctx, LiveBatch{Upsert: upsert, Remove: remove, Log: log, LastSeq: lastSeq})
+}
+
+// SaveLiveBatch is SaveLive with the console's own state (b.State, see
+// LiveState) written in the same transaction.
+func (s *Store) SaveLiveBatch(ctx context.Context, b LiveBatch) error {
+	upsert, remove, log, lastSeq := b.Upsert, b.Remove, b.Log, b.LastSeq
 	if s.readOnly {
 		return fmt.Errorf("%w: %s: the console's picture cannot be saved; open the file for writing", ErrReadOnly, s.path)
 	}
@@ -337,9 +364,30 @@ func (s *Store) SaveLive(ctx context.Context, upsert []LiveRow, remove []string,
 				return s.wrap(err)
 			}
 		}
+		if b.State != nil {
+			if _, err := tx.tx.ExecContext(ctx, "INSERT OR REPLACE INTO safetynet_meta VALUES (?, ?)", consoleStateKey, string(b.State)); err != nil {
+				return s.wrap(err)
+			}
+		}
 		_, err := tx.tx.ExecContext(ctx, "INSERT OR REPLACE INTO safetynet_meta VALUES (?, ?)", consoleSeqKey, fmt.Sprint(lastSeq))
 		return s.wrap(err)
 	})
+}
+
+// LiveState returns the console's own state as last saved with
+// SaveLiveBatch; nil when none was.
+func (s *Store) LiveState(ctx context.Context) ([]byte, error) {
+	var v sql.NullString
+	err := s.r.QueryRowContext(ctx, "SELECT value FROM safetynet_meta WHERE key = ?", consoleStateKey).Scan(&v)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil, nil
+	case err != nil:
+		return nil, s.wrap(err)
+	case !v.Valid:
+		return nil, nil
+	}
+	return []byte(v.String), nil
 }
 
 // hasTable reports whether the file holds table name, on the readers.

@@ -341,3 +341,41 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestSaveLiveBatchState: the console's own state is kept beside the
+// picture, replaced by a batch that carries one and left as it was by a
+// batch that does not, and survives reopening the file.
+func TestSaveLiveBatchState(t *testing.T) {
+	s, path := newStore(t)
+	if st, err := s.LiveState(ctx); err != nil || st != nil {
+		t.Fatalf("state of a new file: %q %v, want none", st, err)
+	}
+	for _, tc := range []struct {
+		name  string
+		state []byte
+		want  string
+	}{
+		{"first state", []byte(`{"v":1,"rate":[[1,0,1,0,0,0]]}`), `{"v":1,"rate":[[1,0,1,0,0,0]]}`},
+		{"a batch without state keeps it", nil, `{"v":1,"rate":[[1,0,1,0,0,0]]}`},
+		{"a newer state replaces it", []byte(`{"v":1}`), `{"v":1}`},
+	} {
+		if err := s.SaveLiveBatch(ctx, store.LiveBatch{Upsert: liveRows()[:1], LastSeq: 3, State: tc.state}); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if st, err := s.LiveState(ctx); err != nil || string(st) != tc.want {
+			t.Errorf("%s: state %q %v, want %q", tc.name, st, err, tc.want)
+		}
+	}
+	s.Close()
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if st, err := s.LiveState(ctx); err != nil || string(st) != `{"v":1}` {
+		t.Errorf("after reopening: %q %v", st, err)
+	}
+	if _, seq, err := s.LoadLive(ctx); err != nil || seq != 3 {
+		t.Errorf("last seq %d %v, want 3", seq, err)
+	}
+}

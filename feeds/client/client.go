@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,8 +55,12 @@ type Options struct {
 	// (defaults 200 ms and 30 s); each wait is a random time between half
 	// and all of min(MaxBackoff, MinBackoff * 2^attempt).
 	MinBackoff, MaxBackoff time.Duration
-	// ReadTimeout is how long a connection may be silent before it is
-	// taken for dead (default 75 s; the hub pings every 20 s).
+	// Heartbeat is how often a Subscriber pings the hub (default 5 s), and
+	// ReadTimeout how long a connection may be silent, no message, ping
+	// or pong, before it is taken for dead, closed and dialled again
+	// (default 3 heartbeats): so "connected" is reported only while the
+	// hub answers, whatever the network does with a connection it cut.
+	Heartbeat   time.Duration
 	ReadTimeout time.Duration
 	// OnState, when set, is called on every change of connection state,
 	// with the error that caused a disconnect. It must not block.
@@ -76,8 +81,11 @@ func (o *Options) defaults() {
 	if o.MaxBackoff < o.MinBackoff {
 		o.MaxBackoff = o.MinBackoff
 	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 5 * time.Second
+	}
 	if o.ReadTimeout <= 0 {
-		o.ReadTimeout = 75 * time.Second
+		o.ReadTimeout = 3 * o.Heartbeat
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: o.TLS, MaxIdleConnsPerHost: 16}}
@@ -270,7 +278,11 @@ func (s *Subscriber) follow(ctx context.Context, handle func(int64, []byte) erro
 		extend(data)
 		return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(10*time.Second))
 	})
+	ws.SetPongHandler(extend)
 	ws.SetReadLimit(2 << 20)
+	beat := make(chan struct{})
+	defer close(beat)
+	go heartbeat(ws, s.opt.Heartbeat, beat)
 	for {
 		extend("")
 		_, raw, err := ws.ReadMessage()
@@ -278,6 +290,10 @@ func (s *Subscriber) follow(ctx context.Context, handle func(int64, []byte) erro
 			var ce *websocket.CloseError
 			if errors.As(err, &ce) && ce.Code == websocket.ClosePolicyViolation {
 				return fmt.Errorf("%w: %s", ErrUnauthorized, ce.Text)
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return fmt.Errorf("client: no answer from the hub for %s", s.opt.ReadTimeout)
 			}
 			return err
 		}
@@ -297,6 +313,23 @@ func (s *Subscriber) follow(ctx context.Context, handle func(int64, []byte) erro
 		s.mu.Lock()
 		s.last = seq
 		s.mu.Unlock()
+	}
+}
+
+// heartbeat pings ws every d until stop closes; the hub answers each ping
+// with a pong, which extends the connection's read deadline.
+func heartbeat(ws *websocket.Conn, d time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			if ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(d)) != nil {
+				return
+			}
+		}
 	}
 }
 

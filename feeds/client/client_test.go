@@ -51,11 +51,12 @@ func TestBackoff(t *testing.T) {
 // proxy forwards TCP to the hub and can cut every connection, as a network
 // failure or a hub restart would.
 type proxy struct {
-	ln     net.Listener
-	target string
-	mu     sync.Mutex
-	conns  []net.Conn
-	down   bool
+	ln      net.Listener
+	target  string
+	mu      sync.Mutex
+	conns   []net.Conn
+	down    bool
+	stalled bool
 }
 
 func newProxy(t *testing.T, target string) *proxy {
@@ -84,12 +85,39 @@ func newProxy(t *testing.T, target string) *proxy {
 			}
 			p.conns = append(p.conns, c, u)
 			p.mu.Unlock()
-			go func() { io.Copy(u, c); u.Close() }()
-			go func() { io.Copy(c, u); c.Close() }()
+			go func() { p.copy(u, c); u.Close() }()
+			go func() { p.copy(c, u); c.Close() }()
 		}
 	}()
 	t.Cleanup(func() { ln.Close(); p.cut(false) })
 	return p
+}
+
+// copy forwards src to dst; while the proxy is stalled what it reads is
+// dropped, as a network that lost the route would, with both ends open.
+func (p *proxy) copy(dst io.Writer, src io.Reader) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		p.mu.Lock()
+		stalled := p.stalled
+		p.mu.Unlock()
+		if n > 0 && !stalled {
+			if _, err := dst.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// stall makes the connections drop every byte (on) or forward again.
+func (p *proxy) stall(on bool) {
+	p.mu.Lock()
+	p.stalled = on
+	p.mu.Unlock()
 }
 
 // cut closes every connection; with down, new ones are refused until the
@@ -340,5 +368,65 @@ func TestPost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSubscriberNoticesASilentHub: the network stops carrying anything
+// while both ends keep the connection open (a cut cable, a hub frozen).
+// With the default options the subscriber reports Disconnected within
+// 20 s instead of showing "connected" for minutes, then connects again
+// when the route is back.
+func TestSubscriberNoticesASilentHub(t *testing.T) {
+	t.Parallel()
+	e := startHub(t)
+	px := newProxy(t, e.url[len("http://"):])
+	states := make(chan client.State, 64)
+	sub := client.NewSubscriber(client.Options{URL: px.url(), Token: e.viewer, MaxBackoff: 500 * time.Millisecond,
+		OnState: func(st client.State, err error) { states <- st }}, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go sub.Run(ctx, func(event.Message) error { return nil })
+	waitState := func(want client.State, within time.Duration) time.Duration {
+		t.Helper()
+		start := time.Now()
+		deadline := time.After(within)
+		for {
+			select {
+			case st := <-states:
+				if st == want {
+					return time.Since(start)
+				}
+			case <-deadline:
+				t.Fatalf("no %s state within %s", want, within)
+			}
+		}
+	}
+	waitState(client.Connected, 5*time.Second)
+	px.stall(true)
+	took := waitState(client.Disconnected, 20*time.Second)
+	t.Logf("a silent hub noticed after %s", took.Round(time.Millisecond))
+	px.stall(false)
+	px.cut(false)
+	waitState(client.Connected, 10*time.Second)
+}
+
+// TestSubscriberStaysConnectedWhenIdle: a hub with nothing to send keeps
+// answering the subscriber's pings, so an idle connection several read
+// timeouts long is never taken for dead.
+func TestSubscriberStaysConnectedWhenIdle(t *testing.T) {
+	e := startHub(t)
+	var mu sync.Mutex
+	var seen []client.State
+	sub := client.NewSubscriber(client.Options{URL: e.url, Token: e.viewer, Heartbeat: 40 * time.Millisecond, ReadTimeout: 150 * time.Millisecond,
+		OnState: func(st client.State, err error) { mu.Lock(); seen = append(seen, st); mu.Unlock() }}, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 1200*time.Millisecond)
+	defer cancel()
+	sub.Run(ctx, func(event.Message) error { return nil })
+	mu.Lock()
+	defer mu.Unlock()
+	for _, st := range seen {
+		if st == client.Disconnected {
+			t.Fatalf("an idle connection was dropped: states %v", seen)
+		}
 	}
 }

@@ -120,7 +120,7 @@ func (p *Publisher) connection(ctx context.Context, attempt *int) error {
 		ws.Close()
 		<-readDone
 	}()
-	ping := time.NewTicker(20 * time.Second)
+	ping := time.NewTicker(p.opt.Heartbeat)
 	defer ping.Stop()
 	write := func(data []byte) error {
 		ws.SetWriteDeadline(time.Now().Add(10 * time.Second))
@@ -161,6 +161,7 @@ func (p *Publisher) readAcks(ws *websocket.Conn) error {
 		ws.SetReadDeadline(time.Now().Add(p.opt.ReadTimeout))
 		return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(10*time.Second))
 	})
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(p.opt.ReadTimeout)) })
 	for {
 		ws.SetReadDeadline(time.Now().Add(p.opt.ReadTimeout))
 		_, raw, err := ws.ReadMessage()

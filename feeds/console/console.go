@@ -11,10 +11,50 @@
 //     workflow (status, assignee, actions), unless the alert was resolved:
 //     then the report is a new incident and reopens it as new, with
 //     Received set again (the earlier actions stay in Actions). An older
-//     report, or the same event again, changes nothing.
+//     report, or the same event again, changes nothing. A newer report
+//     (not an Update) is a repeat: Count grows.
+//   - Folding: an alarm report that names no subject of its own, has a
+//     source and did not come as CAP joins the open alert (new,
+//     acknowledged or assigned) with the same source and type instead of
+//     making a new one: Count grows, Last is its time, the event is
+//     replaced when newer, and the workflow stays (a repeat on an
+//     acknowledged or assigned alert counts in SinceAck, it does not make
+//     the alert new). Alerts without a source never fold; an alarm that
+//     names its own subject is about that object and is kept apart; CAP
+//     messages are each their own incident (CAP has its own Update and
+//     Cancel).
+//   - Escalation: a repeat of higher severity raises the alert's Severity
+//     and makes an acknowledged or assigned alert new again, to be
+//     acknowledged at its new priority (AssignedTo stays; acknowledging
+//     returns it to assigned); a shelved alert comes off the shelf. It is
+//     recorded as a system action "escalate". A repeat of the same or a
+//     lower severity keeps the highest (an Update sets it as it says).
+//   - Chattering: a source that alarms ChatterCount times within
+//     ChatterWindow (by event time) is chattering until it has been quiet
+//     for ChatterQuiet: its alerts are marked Chattering, do not sound
+//     (Alert.Audible), sort below the other alerts of their severity, and
+//     new alerts from it do not count in the alarm rate.
+//   - Return to normal: an event of type <family>.normal (fire.normal,
+//     access.normal, ...) clears the open alerts of that family from the
+//     same source (or of the same subject when it names one), and
+//     camera.online clears camera.offline alike. A cleared alert stays in
+//     the queue, marked Cleared, while it is new; acknowledging it resolves
+//     it, and an acknowledged alert that clears is resolved at once (by
+//     "system", note NoteNormal); an assigned alert stays until an operator
+//     resolves it, since a unit is on its way. A new alarm from the source
+//     takes the mark off again.
+//   - Drill end: an event of type drill.end resolves every open drill
+//     alert raised before it (by "system", note NoteDrillEnded); with
+//     properties.drill naming the exercise only the alerts of that drill
+//     and those naming none.
+//   - Shelving: a shelved alert is left out of the default queue until its
+//     shelf time is over (then Tick brings it back, action "unshelve" by
+//     "system") or an operator unshelves it. Shelf times are cut to
+//     MaxShelve.
 //   - Cancel (CAP Cancel, CoT delete and drop-track) removes the alert or
-//     the unit. Expired alerts leave at the next Tick; resolved alerts leave
-//     a day after they were resolved.
+//     the unit, a folded alert by any of its events. Expired alerts leave
+//     at the next Tick; resolved alerts leave a day after they were
+//     resolved.
 //   - Units turn Stale past their event's stale time and are removed
 //     RemoveAfter later (or at their expiry when that comes first); once
 //     removed, a unit comes back only with an event newer than the one it
@@ -22,15 +62,21 @@
 //   - Operator actions (event type operator.*, Op Ack, References[0] the
 //     alert's subject) change the alert's workflow; an action seen before
 //     (same event ID: the local apply, then the hub's echo) changes
-//     nothing. An action on a subject the console does not hold is logged
-//     and otherwise ignored: the hub delivers in order, so an alert always
+//     nothing, and so does an action the alert's state does not allow
+//     (Alert.Allows: a second resolve from another console, an ack of an
+//     acknowledged alert): it is in the event log, not in Actions. An
+//     action on a subject the console does not hold is logged and
+//     otherwise ignored: the hub delivers in order, so an alert always
 //     comes before the actions on it, and the only such actions are on
 //     alerts already gone or raised locally on another console.
 //   - Info events are kept for InfoFor (or until they expire) and are not
-//     in the queue; camera.online resolves the camera.offline alert of the
-//     same subject, as the operator "system".
+//     in the queue.
 //   - Input that cannot be drawn (no position, a broken polygon, a position
 //     farther than MaxDistance from Centre) is kept with a Warning.
+//
+// The alarm rate (Snapshot.Rate) counts the alerts that called for
+// attention (new, reopened, escalated from acknowledged), not folded
+// repeats, by event time (never later than arrival), to 10 s.
 package console
 
 import (
@@ -58,17 +104,33 @@ const (
 // open reports whether an alert with status s still needs handling.
 func (s Status) open() bool { return s == StatusNew || s == StatusAcknowledged || s == StatusAssigned }
 
-// Action is one operator action on an alert: its kind (ack, assign,
-// resolve, note), who did it ("system" for automatic ones), the unit
-// assigned, a note, the ID of the event that carried it and its time.
+// Action is one action on an alert: its kind (ack, assign, resolve, note,
+// shelve, unshelve by operators; clear, escalate, resolve, unshelve by
+// "system" for automatic ones), who did it, the unit assigned, a note (the
+// reason of a shelve; one of the Note* phrases for automatic ones), what an
+// automatic one is about (Detail: the drill's name, "moderate → severe",
+// the title of the event that cleared it), the end of a shelf, the ID of
+// the event that carried it and its time.
 type Action struct {
 	Kind     string    `json:"kind"`
 	Operator string    `json:"operator,omitempty"`
 	Unit     string    `json:"unit,omitempty"`
 	Note     string    `json:"note,omitempty"`
+	Detail   string    `json:"detail,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
 	EventID  string    `json:"event_id"`
 	Time     time.Time `json:"time"`
 }
+
+// Notes of the automatic actions, in English: the UI translates them as
+// keys.
+const (
+	NoteNormal     = "returned to normal"
+	NoteAckNormal  = "acknowledged after return to normal"
+	NoteDrillEnded = "drill ended"
+	NoteShelfOver  = "shelf time over"
+	NoteEscalated  = "escalated"
+)
 
 // Alert is one subject in the console: its current event, where it is in
 // the workflow and the actions taken on it. Info events use the same
@@ -95,6 +157,51 @@ type Alert struct {
 	Warning string
 	// Drill is true for exercise and test traffic.
 	Drill bool
+
+	// Severity is the alert's priority: the highest severity of the
+	// alarms folded into it (Event.Severity for a single alarm; an Update
+	// sets it). The queue orders and filters by it.
+	Severity event.Severity
+	// Count is how many alarms the alert stands for: 1, plus every repeat
+	// folded into it. First and Last are the event times of the earliest
+	// and the latest of them.
+	Count       int
+	First, Last time.Time
+	// SinceAck counts the repeats folded in while the alert was
+	// acknowledged or assigned: they do not make it new again, so show
+	// them ("+3 since acknowledged").
+	SinceAck int
+	// Raised is when the alert last called for attention: it arrived, was
+	// reopened, escalated, or came back from the shelf. Sound once per
+	// Subject and Raised, when Audible.
+	Raised time.Time
+	// Cleared is the time its source reported normal again; zero while
+	// it is still in alarm.
+	Cleared time.Time
+	// Chattering is true while its source chatters (see the package doc):
+	// show a mark, do not sound.
+	Chattering bool
+	// ShelvedUntil is when the alert comes back from the shelf; zero when
+	// it is not shelved. ShelvedBy and ShelveReason say who shelved it and
+	// why.
+	ShelvedUntil time.Time
+	ShelvedBy    string
+	ShelveReason string
+	// Standing is true, in a Snapshot, for an open alert older than
+	// Options.StandingAfter (a stale alarm, standing for more than a day
+	// by default): show it so that it is reviewed.
+	Standing bool
+}
+
+// Shelved reports whether the alert is on the shelf at now.
+func (a *Alert) Shelved(now time.Time) bool {
+	return !a.ShelvedUntil.IsZero() && now.Before(a.ShelvedUntil)
+}
+
+// Audible reports whether the alert should sound at now: new, not
+// chattering, not shelved. The UI sounds once per Subject and Raised.
+func (a *Alert) Audible(now time.Time) bool {
+	return a.Status == StatusNew && !a.Chattering && !a.Shelved(now)
 }
 
 // Unit is a moving patrol or track: its latest event and the positions
@@ -116,7 +223,8 @@ type Unit struct {
 // MaxActions is the most actions kept per alert; older ones are dropped.
 const MaxActions = 256
 
-// Options tune a Console. The zero value is usable.
+// Options tune a Console. The zero value is usable; the alarm-management
+// defaults are those of ISA-18.2 / EEMUA 191.
 type Options struct {
 	// Centre is the community's centre (longitude, latitude); the zero
 	// point turns the distance check off.
@@ -133,6 +241,23 @@ type Options struct {
 	// MaxInfo the most kept (default 500, the oldest go first).
 	InfoFor time.Duration
 	MaxInfo int
+
+	// FloodAlarms is the most new alarms in FloodWindow that are not yet a
+	// flood (defaults 10 in 10 minutes: more is a flood).
+	FloodAlarms int
+	FloodWindow time.Duration
+	// A source alarming ChatterCount times within ChatterWindow is
+	// chattering (defaults 3 in 1 minute) until it has been quiet for
+	// ChatterQuiet (default 5 minutes).
+	ChatterCount  int
+	ChatterWindow time.Duration
+	ChatterQuiet  time.Duration
+	// MaxShelve is the longest an alert may be shelved (default 8 hours,
+	// a shift); longer shelves are cut to it.
+	MaxShelve time.Duration
+	// StandingAfter is how long an alert may stay open before it counts
+	// as a stale (standing) alarm in Rate.Standing (default 24 hours).
+	StandingAfter time.Duration
 }
 
 // Console is the operator console's live state. It is safe for concurrent
@@ -151,12 +276,23 @@ type Console struct {
 	gone    map[string]tombstone // removed units
 	changes changes
 	saveErr error
+
+	folds   map[string]string   // fold key -> subject of the open alert it folds into
+	sources map[string]*chatter // alarm sources seen within ChatterQuiet
+	rate    rate
+	// recent is the alarm count of the flood window at the last Tick.
+	recent int
 }
 
 type alertRec struct {
 	Alert
 	resolvedAt time.Time
+	key        string   // fold key; "" when it does not fold
+	folded     []string // IDs of the latest events folded in, for Cancel by reference
 }
+
+// maxFolded is how many folded event IDs an alert remembers.
+const maxFolded = 32
 
 // tombstone remembers a removed unit so that it is not brought back.
 type tombstone struct {
@@ -187,8 +323,30 @@ func New(opt Options) *Console {
 	if opt.MaxInfo <= 0 {
 		opt.MaxInfo = 500
 	}
+	if opt.FloodAlarms <= 0 {
+		opt.FloodAlarms = 10
+	}
+	if opt.FloodWindow <= 0 {
+		opt.FloodWindow = 10 * time.Minute
+	}
+	if opt.ChatterCount <= 1 {
+		opt.ChatterCount = 3
+	}
+	if opt.ChatterWindow <= 0 {
+		opt.ChatterWindow = time.Minute
+	}
+	if opt.ChatterQuiet <= 0 {
+		opt.ChatterQuiet = 5 * time.Minute
+	}
+	if opt.MaxShelve <= 0 {
+		opt.MaxShelve = 8 * time.Hour
+	}
+	if opt.StandingAfter <= 0 {
+		opt.StandingAfter = 24 * time.Hour
+	}
 	return &Console{opt: opt, alerts: map[string]*alertRec{}, units: map[string]*Unit{}, info: map[string]*Alert{},
-		ids: map[string]string{}, gone: map[string]tombstone{}, changes: newChanges()}
+		ids: map[string]string{}, gone: map[string]tombstone{}, changes: newChanges(),
+		folds: map[string]string{}, sources: map[string]*chatter{}}
 }
 
 // Version returns a number that grows with every change of the picture.
@@ -282,23 +440,142 @@ func (c *Console) apply(e *event.Event, seq int64, subj string, now time.Time) b
 func (c *Console) applyAlert(e *event.Event, seq int64, subj string, now time.Time) bool {
 	a := c.alerts[subj]
 	if a == nil {
-		a = &alertRec{Alert: Alert{Subject: subj, Received: now, Status: StatusNew}}
+		if s, seen := c.ids[e.ID]; seen && c.alerts[s] != nil {
+			return false // a repeat already folded in
+		}
+		key := foldKey(e)
+		if t := c.alerts[c.folds[key]]; key != "" && t != nil && t.key == key && t.Status.open() {
+			c.repeat(t, e, seq, now, c.chatter(e))
+			return true
+		}
+		a = &alertRec{Alert: Alert{Subject: subj}, key: key}
 		c.alerts[subj] = a
+		c.raise(a, e, now, c.chatter(e))
 	} else {
 		if e.ID == a.Event.ID || e.Time.Before(a.Event.Time) {
 			return false
 		}
-		if a.Status == StatusResolved {
-			a.Status, a.AssignedTo, a.Received, a.resolvedAt = StatusNew, "", now, time.Time{}
+		chattering := e.Op == event.Report && c.chatter(e)
+		switch {
+		case a.Status == StatusResolved:
+			c.raise(a, e, now, chattering)
+		case e.Op == event.Report:
+			c.repeat(a, e, seq, now, chattering)
+			return true
+		default: // an Update says what the severity is now
+			if e.Severity.Rank() > a.Severity.Rank() {
+				c.escalate(a, e, now)
+			} else {
+				a.Severity = e.Severity
+			}
+			a.Last = e.Time
 		}
+	}
+	c.setEvent(a, e, seq, now)
+	return true
+}
+
+// setEvent makes e the alert's event.
+func (c *Console) setEvent(a *alertRec, e *event.Event, seq int64, now time.Time) {
+	if a.Event.ID != e.ID {
+		c.remember(a, a.Event.ID)
 	}
 	a.Event, a.Seq, a.Updated = *e, seq, now
 	a.State = e.StateAt(now)
 	a.Warning = c.warning(e)
 	a.Drill = e.IsDrill()
-	c.ids[e.ID] = subj
-	c.changes.dirty(subj)
-	return true
+	c.ids[e.ID] = a.Subject
+	if a.key != "" {
+		c.folds[a.key] = a.Subject
+	}
+	c.changes.dirty(a.Subject)
+}
+
+// raise starts a (or starts it again after it was resolved) as a new
+// alert with the alarm e; the caller sets the event.
+func (c *Console) raise(a *alertRec, e *event.Event, now time.Time, chattering bool) {
+	a.Status, a.AssignedTo, a.Received, a.Raised, a.resolvedAt = StatusNew, "", now, now, time.Time{}
+	a.Severity, a.Count, a.First, a.Last, a.SinceAck = e.Severity, 1, e.Time, e.Time, 0
+	a.Cleared, a.ShelvedUntil, a.ShelvedBy, a.ShelveReason = time.Time{}, time.Time{}, "", ""
+	c.forget(a)
+	a.Chattering = chattering
+	if !chattering {
+		c.count(e, a.Severity, now)
+	}
+}
+
+// repeat folds the alarm e into the open alert a.
+func (c *Console) repeat(a *alertRec, e *event.Event, seq int64, now time.Time, chattering bool) {
+	a.Count++
+	if a.Status == StatusAcknowledged || a.Status == StatusAssigned {
+		a.SinceAck++
+	}
+	a.Cleared = time.Time{}
+	a.Chattering = a.Chattering || chattering
+	if e.Time.Before(a.First) {
+		a.First = e.Time
+	}
+	if e.Severity.Rank() > a.Severity.Rank() {
+		c.escalate(a, e, now)
+	}
+	if !e.Time.Before(a.Event.Time) {
+		a.Last = e.Time
+		c.setEvent(a, e, seq, now)
+		return
+	}
+	c.remember(a, e.ID)
+	a.Updated = now
+	c.changes.dirty(a.Subject)
+}
+
+// remember keeps id as one of a's earlier events, for Cancel and Update
+// by reference, forgetting the oldest past maxFolded.
+func (c *Console) remember(a *alertRec, id string) {
+	if id == "" || id == a.Subject {
+		return // the subject finds the alert by itself
+	}
+	c.ids[id] = a.Subject
+	a.folded = append(a.folded, id)
+	if n := len(a.folded) - maxFolded; n > 0 {
+		for _, old := range a.folded[:n] {
+			if c.ids[old] == a.Subject && old != a.Event.ID {
+				delete(c.ids, old)
+			}
+		}
+		a.folded = slices.Delete(a.folded, 0, n)
+	}
+}
+
+// forget drops the earlier events of a.
+func (c *Console) forget(a *alertRec) {
+	for _, id := range a.folded {
+		if c.ids[id] == a.Subject {
+			delete(c.ids, id)
+		}
+	}
+	a.folded = a.folded[:0]
+}
+
+// escalate raises a to the severity of e (see the package doc).
+func (c *Console) escalate(a *alertRec, e *event.Event, now time.Time) {
+	act := Action{Kind: ActionEscalate, Operator: System, Note: NoteEscalated,
+		Detail: string(a.Severity) + " → " + string(e.Severity), EventID: e.ID, Time: e.Time}
+	a.Severity = e.Severity
+	c.act(a, act, now)
+	c.changes.logRule(now, act, a.Subject)
+	if a.Status == StatusAcknowledged || a.Status == StatusAssigned {
+		a.Status = StatusNew
+		a.Raised = now
+		if !a.Chattering {
+			c.count(e, a.Severity, now)
+		}
+	}
+	if !a.ShelvedUntil.IsZero() {
+		off := Action{Kind: ActionUnshelve, Operator: System, Note: NoteEscalated, EventID: e.ID, Time: e.Time}
+		c.unshelve(a, off, now)
+		c.changes.logRule(now, off, a.Subject)
+	}
+	a.Raised = now
 }
 
 func (c *Console) applyInfo(e *event.Event, seq int64, subj string, now time.Time) bool {
@@ -310,12 +587,11 @@ func (c *Console) applyInfo(e *event.Event, seq int64, subj string, now time.Tim
 	if len(c.info) > c.opt.MaxInfo {
 		c.pruneInfo(now, len(c.info)-c.opt.MaxInfo)
 	}
-	if e.Type == "camera.online" {
-		if a := c.alerts[subj]; a != nil && a.Event.Type == "camera.offline" && a.Status != StatusResolved && !e.Time.Before(a.Event.Time) {
-			act := Action{Kind: "resolve", Operator: "system", Note: e.Title, EventID: e.ID, Time: e.Time}
-			c.act(a, act, now)
-			c.changes.logRule(now, act, subj)
-		}
+	switch {
+	case e.Type == TypeDrillEnd:
+		c.endDrill(e, now)
+	case e.Type == "camera.online", IsNormal(e):
+		c.normal(e, now)
 	}
 	return true
 }
@@ -359,6 +635,9 @@ func (c *Console) applyUnit(e *event.Event, seq int64, subj string, now time.Tim
 		return false
 	}
 	delete(c.gone, subj)
+	if old := u.Event.ID; old != "" && old != e.ID && c.ids[old] == subj {
+		delete(c.ids, old) // a unit's positions are not referred to: keep only the latest
+	}
 	u.Event, u.LastSeen = *e, e.Time
 	u.Warning = c.warning(e)
 	u.Stale = !e.Stale.IsZero() && !now.Before(e.Stale)
@@ -376,8 +655,7 @@ func (c *Console) applyUnit(e *event.Event, seq int64, subj string, now time.Tim
 func (c *Console) cancel(e *event.Event, subj string, now time.Time) bool {
 	changed := false
 	if a := c.alerts[subj]; a != nil && !e.Time.Before(a.Event.Time) {
-		delete(c.alerts, subj)
-		c.changes.remove(subj)
+		c.removeAlert(a)
 		changed = true
 	}
 	if u := c.units[subj]; u != nil {
@@ -391,6 +669,15 @@ func (c *Console) cancel(e *event.Event, subj string, now time.Time) bool {
 		changed = true
 	}
 	return changed
+}
+
+// removeAlert removes a and what points at it.
+func (c *Console) removeAlert(a *alertRec) {
+	delete(c.alerts, a.Subject)
+	if a.key != "" && c.folds[a.key] == a.Subject {
+		delete(c.folds, a.key)
+	}
+	c.changes.remove(a.Subject)
 }
 
 // removeUnit removes u, remembering the later of its event's time and t so
@@ -416,14 +703,24 @@ func (c *Console) Tick(now time.Time) bool {
 		st := a.Event.StateAt(now)
 		switch {
 		case st == event.Expired || (a.Status == StatusResolved && now.Sub(a.resolvedAt) >= resolvedFor):
-			delete(c.alerts, s)
-			c.changes.remove(s)
+			c.removeAlert(a)
 			changed = true
+			continue
 		case st != a.State:
 			a.State = st
 			c.changes.dirty(s)
 			changed = true
 		}
+		if !a.ShelvedUntil.IsZero() && !now.Before(a.ShelvedUntil) {
+			act := Action{Kind: ActionUnshelve, Operator: System, Note: NoteShelfOver, EventID: a.Event.ID, Time: a.ShelvedUntil}
+			c.unshelve(a, act, now)
+			c.changes.logRule(now, act, s)
+			a.Raised = now
+			changed = true
+		}
+	}
+	if c.tickAlarms(now) {
+		changed = true
 	}
 	for _, u := range c.units {
 		if at := c.removeAt(&u.Event); !at.IsZero() && !now.Before(at) {
@@ -451,7 +748,7 @@ func (c *Console) Tick(now time.Time) bool {
 			delete(c.gone, s)
 		}
 	}
-	if len(c.ids) > 4*(len(c.alerts)+len(c.units))+1024 {
+	if len(c.ids) > 4*(len(c.alerts)+len(c.units))+maxFolded*len(c.alerts)+1024 {
 		for id, s := range c.ids {
 			if c.alerts[s] == nil && c.units[s] == nil {
 				delete(c.ids, id)
@@ -469,22 +766,26 @@ func (c *Console) Tick(now time.Time) bool {
 // the console: treat them as read-only.
 type Snapshot struct {
 	Version uint64
-	// Alerts are every live alert, resolved ones too (Queue filters
-	// them), in queue order: most severe first, then newest event first,
-	// then by subject.
+	// Alerts are every live alert, resolved and shelved ones too (Queue
+	// filters them), in queue order (Compare): most severe first, then
+	// not chattering before chattering, then newest first alarm, then by
+	// subject.
 	Alerts []Alert
 	// Units are ordered by subject.
 	Units []Unit
 	// Info holds the recent info events, newest first.
 	Info    []Alert
 	LastSeq int64
+	// Rate is the alarm load: the rate per flood window, the flood flag,
+	// the priority mix of the last hour and day.
+	Rate Rate
 }
 
 // Snapshot returns a copy of the picture with states as at now.
 func (c *Console) Snapshot(now time.Time) Snapshot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := Snapshot{Version: c.version, LastSeq: c.lastSeq,
+	s := Snapshot{Version: c.version, LastSeq: c.lastSeq, Rate: c.rateAt(now),
 		Alerts: make([]Alert, 0, len(c.alerts)), Units: make([]Unit, 0, len(c.units)), Info: make([]Alert, 0, len(c.info))}
 	// Sorted as pointers: moving whole records costs more than comparing.
 	live := make([]*alertRec, 0, len(c.alerts))
@@ -493,11 +794,12 @@ func (c *Console) Snapshot(now time.Time) Snapshot {
 			live = append(live, a)
 		}
 	}
-	slices.SortFunc(live, func(a, b *alertRec) int { return queueOrder(&a.Alert, &b.Alert) })
+	slices.SortFunc(live, func(a, b *alertRec) int { return Compare(&a.Alert, &b.Alert) })
 	for _, a := range live {
 		x := a.Alert
 		x.State = a.Event.StateAt(now)
 		x.Actions = slices.Clone(a.Actions)
+		x.Standing = a.Status.open() && now.Sub(first(&a.Alert)) > c.opt.StandingAfter
 		s.Alerts = append(s.Alerts, x)
 	}
 	for _, u := range c.units {

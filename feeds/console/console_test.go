@@ -65,11 +65,14 @@ func TestActionsChangeWorkflow(t *testing.T) {
 	if a.Status != StatusAssigned || a.AssignedTo != "patrol:R1" {
 		t.Errorf("after assign: %s %q", a.Status, a.AssignedTo)
 	}
-	// ack after assign records the action and keeps assigned.
-	c.Apply(action(t, ActionAck, "a1", "wang", "", "", t0.Add(4*time.Second)), t0.Add(4*time.Second))
+	// ack after assign is refused (the alert is already being handled);
+	// a note is always taken.
+	if c.Apply(action(t, ActionAck, "a1", "wang", "", "", t0.Add(4*time.Second)), t0.Add(4*time.Second)) {
+		t.Error("an ack of an assigned alert changed it")
+	}
 	c.Apply(action(t, ActionNote, "a1", "wang", "", "extinguisher taken", t0.Add(5*time.Second)), t0.Add(5*time.Second))
 	a, _ = c.Alert("a1")
-	if a.Status != StatusAssigned || len(a.Actions) != 4 || a.Actions[3].Note != "extinguisher taken" {
+	if a.Status != StatusAssigned || len(a.Actions) != 3 || a.Actions[2].Note != "extinguisher taken" {
 		t.Errorf("after ack and note: %s, %d actions", a.Status, len(a.Actions))
 	}
 	c.Apply(action(t, ActionResolve, "a1", "li", "", "", t0.Add(6*time.Second)), t0.Add(6*time.Second))
@@ -100,6 +103,8 @@ func TestNewAction(t *testing.T) {
 	}
 	for _, c := range []struct{ name, kind, subj, op, unit, note string }{
 		{"unknown kind", "close", "a", "li", "", ""},
+		{"shelve without reason", ActionShelve, "a", "li", "", " "},
+		{"clear is the console's own", ActionClear, "a", "li", "", ""},
 		{"no subject", ActionAck, "", "li", "", ""},
 		{"no operator", ActionAck, "a", " ", "", ""},
 		{"assign without unit", ActionAssign, "a", "li", "", ""},
@@ -143,11 +148,12 @@ func TestReportsReplaceAndReopen(t *testing.T) {
 	if len(s.Info) != 1 || s.Info[0].Event.ID != "e4" || len(s.Queue(Filter{}, t0)) != 0 {
 		t.Errorf("info %d, queue %d", len(s.Info), len(s.Queue(Filter{}, t0)))
 	}
-	// Offline again: reopened as new, Received anew, earlier actions kept.
+	// Offline again: reopened as new, Received anew, earlier actions kept
+	// (the ack, and the system's clear and resolve).
 	at := t0.Add(4 * time.Minute)
 	c.Apply(msg(5, off("e5", at)), at)
 	a, _ = c.Alert("camera:C1")
-	if a.Status != StatusNew || a.AssignedTo != "" || !a.Received.Equal(at) || len(a.Actions) != 2 {
+	if a.Status != StatusNew || a.AssignedTo != "" || !a.Received.Equal(at) || len(a.Actions) != 3 || a.Count != 1 || !a.Cleared.IsZero() {
 		t.Errorf("reopened: %s, received %v, %d actions", a.Status, a.Received, len(a.Actions))
 	}
 	// CAP-style Cancel by reference to the event ID removes it.

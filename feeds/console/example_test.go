@@ -38,3 +38,33 @@ func Example() {
 	// sd-7 assigned patrol:R1 1 action(s)
 	// last seq 42
 }
+
+// Repeats from one detector fold into one alert; the console counts new
+// alarms, not repeats; an action the alert's state does not allow is
+// refused before it is published.
+func Example_alarmManagement() {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	c := console.New(console.Options{})
+	for i := range 3 {
+		at := now.Add(time.Duration(i) * 2 * time.Minute)
+		e := event.Event{ID: fmt.Sprint("sd-19-", i), Type: "fire.smoke", Severity: event.Severe, Time: at,
+			Source: "sensor:SD-19", Title: "Smoke detector SD-19"}
+		c.Apply(event.Message{Seq: int64(i + 1), Event: e}, at)
+	}
+	now = now.Add(5 * time.Minute)
+	ack, _ := console.NewAction(console.ActionAck, "sd-19-0", "li", "", "", now)
+	if err := c.Check(ack); err == nil {
+		c.Apply(event.Message{Event: ack}, now)
+	}
+	again, _ := console.NewAction(console.ActionAck, "sd-19-0", "wang", "", "", now)
+	fmt.Println(c.Check(again))
+
+	snap := c.Snapshot(now)
+	a := snap.Queue(console.Filter{}, now)[0]
+	fmt.Println(a.Subject, a.Status, a.Count, "alarms,", a.First.Format("15:04"), "to", a.Last.Format("15:04"))
+	fmt.Println("new alarms in 10 min:", snap.Rate.Recent, "flood:", snap.Rate.Flood)
+	// Output:
+	// console: ack sd-19-0 refused: already acknowledged
+	// sd-19-0 acknowledged 3 alarms, 10:00 to 10:04
+	// new alarms in 10 min: 1 flood: false
+}

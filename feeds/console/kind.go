@@ -22,13 +22,16 @@ const (
 
 // KindOf returns how the console shows e: Unit for patrol.position and the
 // track family (CoT tracks), Info for patrol.checkpoint, camera.online,
-// chat.message, operator.*, marker.point, route and drawing.shape, and
-// Alert for everything else.
+// chat.message, operator.*, marker.point, route, drawing.shape, drill.end
+// and <family>.normal, and Alert for everything else.
 func KindOf(e *event.Event) Kind {
 	switch e.Type {
 	case "patrol.position":
 		return KindUnit
-	case "patrol.checkpoint", "camera.online", "chat.message", "marker.point", "route", "drawing.shape":
+	case "patrol.checkpoint", "camera.online", "chat.message", "marker.point", "route", "drawing.shape", TypeDrillEnd:
+		return KindInfo
+	}
+	if strings.HasSuffix(e.Type, normalSuffix) {
 		return KindInfo
 	}
 	switch e.TypeFamily() {

@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -136,5 +137,114 @@ func TestRestart(t *testing.T) {
 	// Messages up to the saved sequence number are not applied again.
 	if b.Apply(message(t, 5, msgs[4]), now) {
 		t.Error("an already saved message was applied again")
+	}
+}
+
+// TestRestartKeepsAlarmManagement: folded counts, escalations, the
+// cleared mark, the shelf, chattering and the alarm rate survive a
+// restart (Record, then Load into a new console), and the restored
+// console goes on folding, cancelling by a folded event and bringing the
+// shelf back.
+func TestRestartKeepsAlarmManagement(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.gpkg")
+	s, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := console.New(console.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Record(ctx, s, 10*time.Millisecond) }()
+
+	sec := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Second) }
+	al := func(id, typ, src string, sev event.Severity, at time.Time) event.Event {
+		return event.Event{ID: id, Type: typ, Severity: sev, Time: at, Source: src, Geometry: orb.Point{121.601, 31.2}, Title: id}
+	}
+	seq := int64(0)
+	apply := func(e event.Event) {
+		seq++
+		a.Apply(message(t, seq, e), e.Time)
+	}
+	act := func(e event.Event, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Check(e); err != nil {
+			t.Fatal(err)
+		}
+		a.Apply(event.Message{Event: e}, e.Time)
+	}
+	apply(al("x1", "fire.smoke", "sensor:SD-1", event.Severe, sec(0)))
+	act(console.NewAction(console.ActionAck, "x1", "li", "", "", sec(5)))
+	apply(al("x2", "fire.smoke", "sensor:SD-1", event.Severe, sec(20)))
+	apply(al("x3", "fire.smoke", "sensor:SD-1", event.Severe, sec(40)))
+	apply(al("g1", "access.forced_door", "gate:N", event.Severe, sec(50)))
+	apply(al("g-ok", "access.normal", "gate:N", event.UnknownSeverity, sec(55)))
+	apply(al("e1", "equipment.fault", "equipment:EX-1", event.Minor, sec(60)))
+	act(console.NewShelve("e1", "li", "extinguisher at the service shop", 2*time.Hour, sec(61)))
+	apply(al("h1", "fire.heat", "sensor:HD-1", event.Moderate, sec(70)))
+	act(console.NewAction(console.ActionAck, "h1", "li", "", "", sec(71)))
+	apply(al("h2", "fire.heat", "sensor:HD-1", event.Severe, sec(80)))
+	for i := range 9 {
+		apply(al(fmt.Sprint("c", i), "intrusion.zone", fmt.Sprint("camera:", i), event.Minor, sec(90+i)))
+	}
+	now := sec(100)
+	want := a.Snapshot(now)
+	if !want.Rate.Flood || want.Rate.Recent != 14 || want.Rate.Chattering != 1 || want.Rate.Shelved != 1 {
+		t.Fatalf("before the restart: %+v", want.Rate)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s, err = store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := console.New(console.Options{})
+	if err := b.Load(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	got := b.Snapshot(now)
+	js := func(v any) string { x, _ := json.Marshal(v); return string(x) }
+	if len(got.Alerts) != len(want.Alerts) {
+		t.Fatalf("%d alerts, want %d", len(got.Alerts), len(want.Alerts))
+	}
+	for i := range want.Alerts {
+		if g, w := js(got.Alerts[i]), js(want.Alerts[i]); g != w {
+			t.Errorf("alert %s:\n got %s\nwant %s", want.Alerts[i].Subject, g, w)
+		}
+	}
+	if got.Rate != want.Rate {
+		t.Errorf("rate after the restart %+v, want %+v", got.Rate, want.Rate)
+	}
+	// Hand-checked.
+	x1, _ := b.Alert("x1")
+	g1, _ := b.Alert("g1")
+	e1, _ := b.Alert("e1")
+	h1, _ := b.Alert("h1")
+	if x1.Count != 3 || x1.SinceAck != 2 || !x1.Chattering || x1.Status != console.StatusAcknowledged ||
+		g1.Cleared.IsZero() || e1.ShelveReason == "" || !e1.ShelvedUntil.Equal(sec(61).Add(2*time.Hour)) ||
+		h1.Severity != event.Severe || h1.Status != console.StatusNew {
+		t.Errorf("restored: x1 %d/%d/%v/%s, g1 cleared %v, e1 shelf %q until %v, h1 %s %s", x1.Count, x1.SinceAck, x1.Chattering, x1.Status,
+			g1.Cleared, e1.ShelveReason, e1.ShelvedUntil, h1.Severity, h1.Status)
+	}
+	// It goes on: a repeat folds, the source still chatters, a cancel
+	// naming a folded event removes the alert, the shelf comes back.
+	b.Apply(message(t, 100, al("x4", "fire.smoke", "sensor:SD-1", event.Severe, sec(110))), sec(110))
+	if x1, _ = b.Alert("x1"); x1.Count != 4 || !x1.Chattering {
+		t.Errorf("after the restart a repeat: count %d, chattering %v", x1.Count, x1.Chattering)
+	}
+	b.Apply(message(t, 101, event.Event{ID: "x-cancel", Type: "fire.smoke", Op: event.Cancel, References: []string{"x2"}, Time: sec(120)}), sec(120))
+	if _, ok := b.Alert("x1"); ok {
+		t.Error("a cancel naming a folded event left the alert")
+	}
+	back := sec(61).Add(2 * time.Hour)
+	b.Tick(back)
+	if e1, _ = b.Alert("e1"); !e1.ShelvedUntil.IsZero() {
+		t.Error("the shelf did not return after the restart")
 	}
 }

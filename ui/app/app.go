@@ -88,11 +88,28 @@ type App struct {
 	outer, inner *container.Split // layers | (centre | tabs)
 	planOffsets  [2]float64       // their offsets before plan mode
 
-	live               *liveConsole
+	live     *liveConsole
+	hub      Options // the hub given on the command line, over the settings' one
+	restarts int     // counts console restarts; an older one never overrides a newer
+	notices  int     // counts notices; a newer one stays its full time
+
+	// OnQuit, when set, is called as the operator quits (File › Quit),
+	// before the window closes: the command can make sure the process
+	// ends in time.
+	OnQuit             func()
 	tabs               *container.AppTabs
 	alertsTab, infoTab *container.TabItem
 
-	path, extent, notice, cursor, scale, measure *widget.Label
+	path, cursor, scale, measure *widget.Label
+	extent, notice               *statusLabel
+}
+
+// Options are what the command line sets for one run of the window.
+type Options struct {
+	// HubURL, when set, is the alert hub the console follows for this
+	// run, whatever the settings say, with Token; Operator, when set, is
+	// who acts.
+	HubURL, Token, Operator string
 }
 
 // New builds the main window of a showing s, which may be nil. The window
@@ -102,8 +119,11 @@ type App struct {
 // New gives a a theme with an installed CJK font. When there is none it
 // switches the interface to English (see locale.Use) and says so in the
 // status bar. Call locale.Use before New.
-func New(a fyne.App, s *store.Store) *App {
-	x := &App{fyne: a, store: s}
+func New(a fyne.App, s *store.Store) *App { return NewWith(a, s, Options{}) }
+
+// NewWith is New with the command line's options for this run.
+func NewWith(a fyne.App, s *store.Store, opt Options) *App {
+	x := &App{fyne: a, store: s, hub: opt}
 	notice := ""
 	if th, err := loadTheme(); err == nil {
 		x.th = th
@@ -137,7 +157,7 @@ func New(a fyne.App, s *store.Store) *App {
 	x.win.SetOnClosed(func() {
 		x.cancel()
 		x.live.stop()
-		x.live.wait(3 * time.Second) // the last save of the picture
+		x.live.wait(closeWait) // the last save of the picture
 		x.m.Close()
 		if x.store != nil {
 			x.store.Close()
@@ -154,12 +174,12 @@ func New(a fyne.App, s *store.Store) *App {
 
 	x.path = widget.NewLabel("")
 	x.path.Truncation = fyne.TextTruncateEllipsis
-	x.extent = widget.NewLabel("")
+	x.extent = newStatusLabel(x)
 	x.cursor = widget.NewLabel("")
 	x.scale = widget.NewLabel("")
 	x.measure = widget.NewLabel("")
-	x.notice = widget.NewLabel(notice)
-	x.notice.Importance = widget.WarningImportance
+	x.notice = newStatusLabel(x)
+	x.notice.set(notice, widget.WarningImportance, "")
 	if notice == "" {
 		x.notice.Hide()
 	}
@@ -203,8 +223,34 @@ func New(a fyne.App, s *store.Store) *App {
 	x.win.Canvas().Focus(x.m)
 
 	x.load()
-	x.live.start(x.store, settings)
+	x.live.start(x.store, x.effective(settings))
 	return x
+}
+
+// showSettings opens the settings dialog; saving applies what changed.
+// A hub given on the command line stays in force for this run.
+func (x *App) showSettings() {
+	showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), x.hub.HubURL, func(s Settings) {
+		x.applyTheme(s.Theme)
+		x.m.SetTileURL(s.TileURL)
+		x.restartConsole(x.effective(s))
+	}, x.m)
+}
+
+// closeWait is how long closing the window waits for the console's last
+// save: the window closes within it whatever happens.
+const closeWait = 1500 * time.Millisecond
+
+// effective returns the settings with the command line's hub over the
+// stored one.
+func (x *App) effective(s Settings) Settings {
+	if x.hub.HubURL != "" {
+		s.HubURL, s.HubToken = x.hub.HubURL, x.hub.Token
+	}
+	if x.hub.Operator != "" {
+		s.Operator = x.hub.Operator
+	}
+	return s
 }
 
 // liveSelected selects the alert the operator clicked on the map.
@@ -260,14 +306,13 @@ func (x *App) buildMenu() {
 	imp := fyne.NewMenuItem(lang.L("Import OSM or GeoJSON…"), x.chooseImport)
 	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
 	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { x.chooseImport() })
-	settings := fyne.NewMenuItem(lang.L("Settings…"), func() {
-		showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), func(s Settings) {
-			x.applyTheme(s.Theme)
-			x.m.SetTileURL(s.TileURL)
-			x.restartConsole(s)
-		})
+	settings := fyne.NewMenuItem(lang.L("Settings…"), x.showSettings)
+	quit := fyne.NewMenuItem(lang.L("Quit"), func() {
+		if x.OnQuit != nil {
+			x.OnQuit()
+		}
+		x.Quit()
 	})
-	quit := fyne.NewMenuItem(lang.L("Quit"), x.fyne.Quit)
 	quit.IsQuit = true
 	shortcut := func(label string, key fyne.KeyName, fn func()) *fyne.MenuItem {
 		it := fyne.NewMenuItem(label, fn)
@@ -279,7 +324,8 @@ func (x *App) buildMenu() {
 		shortcut(lang.L("Next alert"), fyne.KeyN, func() { x.live.next() }),
 		shortcut(lang.L("Acknowledge"), fyne.KeyK, func() { x.live.acknowledge() }),
 		shortcut(lang.L("Assign…"), fyne.KeyG, func() { x.live.assignDialog() }),
-		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }))
+		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }),
+		shortcut(lang.L("Shelve or unshelve…"), fyne.KeyH, func() { x.live.shelveDialog() }))
 	x.undoItem = fyne.NewMenuItem(lang.L("Undo camera change"), x.undoCamera)
 	// The desktop driver reports Ctrl+Z as fyne.ShortcutUndo, never as a
 	// custom Ctrl+Z shortcut.
@@ -413,6 +459,10 @@ func (x *App) imported(summary string, err error) {
 	dialog.ShowInformation(lang.L("Import"), summary, x.win)
 }
 
+// Quit closes the window, after the console's last save (at most
+// closeWait), and ends the app.
+func (x *App) Quit() { x.fyne.Quit() }
+
 // Window returns the main window.
 func (x *App) Window() fyne.Window { return x.win }
 
@@ -446,23 +496,13 @@ func (x *App) Open(path string) {
 				return
 			}
 			old := x.store
-			wg := x.live.wg
-			x.live.stop()
 			x.store = s
 			x.m.SetStore(s)
 			x.info.clear()
 			addRecent(x.fyne.Preferences(), absolute(path))
 			x.fillRecent()
 			x.load()
-			x.live.start(s, LoadSettings(x.fyne.Preferences()))
-			if old != nil {
-				go func() {
-					if wg != nil {
-						wg.Wait() // the console's last save
-					}
-					old.Close() // waits for reads still running
-				}()
-			}
+			x.restartOn(s, x.effective(LoadSettings(x.fyne.Preferences())), old)
 		})
 	}()
 }
@@ -575,7 +615,7 @@ func (x *App) load() {
 			}
 			switch {
 			case err != nil:
-				x.extent.SetText(lang.L("Could not read {{.File}}: {{.Err}}", map[string]any{"File": filepath.Base(s.Path()), "Err": err}))
+				x.extent.set(lang.L("Could not read {{.File}}", map[string]any{"File": filepath.Base(s.Path())}), widget.DangerImportance, err.Error())
 			case !found:
 				x.extent.SetText(lang.L("Extent: no features yet"))
 			default:
@@ -626,15 +666,27 @@ func (x *App) restartConsole(s Settings) {
 		x.live.settings = s // operator and sound apply at once
 		return
 	}
-	wg := x.live.wg
+	x.restartOn(x.store, s, nil)
+}
+
+// restartOn stops the console and starts it on st with s once the old
+// session has made its last save; then closes old (the store shown
+// before, or nil). Of several restarts in a row the last one wins.
+func (x *App) restartOn(st *store.Store, s Settings, old *store.Store) {
+	prev := x.live.cur
 	x.live.stop()
-	st := x.store
+	x.restarts++
+	n := x.restarts
+	hand := do
 	go func() {
-		if wg != nil {
-			wg.Wait()
+		if prev != nil {
+			prev.waitFor(5 * time.Second)
 		}
-		do(func() {
-			if x.store == st {
+		if old != nil {
+			old.Close() // waits for reads still running
+		}
+		hand(func() {
+			if n == x.restarts && x.store == st && x.ctx.Err() == nil {
 				x.live.start(st, s)
 			}
 		})
@@ -643,12 +695,8 @@ func (x *App) restartConsole(s Settings) {
 
 // FollowHub makes the console follow the hub at url with token, acting
 // as operator (when not empty), for this run only: the settings keep
-// their own hub.
+// their own hub, and saving them keeps this one.
 func (x *App) FollowHub(url, token, operator string) {
-	s := LoadSettings(x.fyne.Preferences())
-	s.HubURL, s.HubToken = url, token
-	if operator != "" {
-		s.Operator = operator
-	}
-	x.restartConsole(s)
+	x.hub = Options{HubURL: url, Token: token, Operator: operator}
+	x.restartConsole(x.effective(LoadSettings(x.fyne.Preferences())))
 }

@@ -78,7 +78,7 @@ func BenchmarkConsoleIngest(b *testing.B) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	waitFor("the console connects", func() bool { return x.live.c != nil && x.live.pub != nil })
+	waitFor("the console connects", func() bool { return x.live.shared.Load() != nil })
 
 	pubCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -120,7 +120,7 @@ func BenchmarkConsoleIngest(b *testing.B) {
 			}
 			time.Sleep(time.Until(second.Add(time.Duration(k+1) * 10 * time.Millisecond)))
 		}
-		c := x.live.c
+		c := x.live.shared.Load()
 		waitFor("every event is on the console", func() bool { return c.Snapshot(time.Now()).LastSeq >= int64(sent) })
 		a, f := x.live.latencies()
 		arrivals, frames = append(arrivals, a...), append(frames, f...)

@@ -169,6 +169,18 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// nearShown reports whether the selected alert's cameras, equipment and
+// units have been found and listed.
+func nearShown(x *App) bool {
+	for _, c := range []*fyne.Container{x.live.cams, x.live.equip, x.live.units} {
+		ls := labels(c)
+		if len(ls) == 0 || ls[0] == "Looking…" {
+			return false
+		}
+	}
+	return true
+}
+
 func post(t *testing.T, url, token, body string) {
 	t.Helper()
 	ack, err := client.Post(context.Background(), client.Options{URL: url, Token: token}, []byte(body))
@@ -238,7 +250,7 @@ func TestConsoleWorksAnAlert(t *testing.T) {
 	if x1.live.selected != "lawn-1" {
 		t.Fatalf("next alert selected %q", x1.live.selected)
 	}
-	eventually(t, "the cameras that see the alarm are listed", func() bool { return len(x1.live.cams.Objects) > 0 && x1.live.equip.Objects != nil })
+	eventually(t, "the cameras that see the alarm are listed", func() bool { return nearShown(x1) })
 	var cams []string
 	for _, l := range labels(x1.live.cams) {
 		cams = append(cams, strings.SplitN(l, ":", 2)[0])
@@ -278,7 +290,7 @@ func TestConsoleWorksAnAlert(t *testing.T) {
 		_, open2 := queued(x2, "lawn-1")
 		return !open1 && !open2
 	})
-	x2.live.statusSel.SetSelectedIndex(4) // resolved
+	x2.live.statusSel.SetSelectedIndex(showResolved)
 	a, ok := queued(x2, "lawn-1")
 	if !ok || a.Status != console.StatusResolved || a.Actions[len(a.Actions)-1].Note != "cat on the fence" {
 		t.Errorf("resolved alert on the second console: %+v %v", a, ok)
@@ -388,7 +400,7 @@ func TestConsoleRaisesRuleAlerts(t *testing.T) {
 	post(t, url, tok[2], alertJSON("lawn-2", "intrusion.perimeter", "severe", alertAt, ""))
 	eventually(t, "the alarm arrives", func() bool { _, ok := queued(x, "lawn-2"); return ok })
 	x.live.selectAlert("lawn-2", true)
-	eventually(t, "the cameras are listed", func() bool { return len(x.live.cams.Objects) > 0 })
+	eventually(t, "the cameras are listed", func() bool { return nearShown(x) })
 	got := strings.Join(labels(x.live.cams), "|")
 	if strings.Contains(got, "Lawn east") || !strings.Contains(got, "Lawn west") {
 		t.Errorf("cameras that see the lawn with CAM-A offline: %q, want only Lawn west", got)

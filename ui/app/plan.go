@@ -472,8 +472,7 @@ func (x *App) SelectCamera(code string) {
 			case err != nil:
 				x.ShowError(err)
 			case found < 0:
-				x.notice.SetText(lang.L("No camera has the code {{.Code}}.", map[string]any{"Code": code}))
-				x.notice.Show()
+				x.showNotice(lang.L("No camera has the code {{.Code}}.", map[string]any{"Code": code}))
 			default:
 				c := cs[found]
 				x.m.FlyTo(c.Geom, 18.6) // just close enough that cameras are not clustered

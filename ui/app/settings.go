@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -128,7 +127,9 @@ func checkRules(s string) error {
 // showSettings opens the settings dialog; apply is called with the new
 // settings when the user saves them. currentRules is the JSON of the rules
 // in force, shown for editing when the settings hold none of their own.
-func showSettings(win fyne.Window, p fyne.Preferences, currentRules string, apply func(Settings)) {
+// With override set (a hub given on the command line) the dialog says that
+// this run follows it. Focus goes to after when the dialog closes.
+func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override string, apply func(Settings), after fyne.Focusable) {
 	cur := LoadSettings(p)
 	langs := []string{lang.L("Follow the system"), "中文", "English"}
 	langCodes := []string{"", locale.Chinese, locale.English}
@@ -138,28 +139,31 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules string, appl
 	themeCodes := []string{theme.System, theme.Light, theme.Dark}
 	themeSel := widget.NewSelect(themes, nil)
 	themeSel.SetSelectedIndex(indexOf(themeCodes, cur.Theme))
-	tile := widget.NewEntry()
+	tile := newFormEntry()
 	tile.SetText(cur.TileURL)
 	tile.SetPlaceHolder("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 	tile.Validator = checkTileURL
-	hub := widget.NewEntry()
+	hub := newFormEntry()
 	hub.SetText(cur.HubURL)
 	hub.SetPlaceHolder("http://localhost:8740")
 	hub.Validator = checkHubURL
-	token := widget.NewPasswordEntry()
+	token := newFormEntry()
+	token.Password = true
 	token.SetText(cur.HubToken)
-	operator := widget.NewEntry()
+	operator := newFormEntry()
 	operator.SetText(cur.Operator)
 	operator.SetPlaceHolder(cur.operator())
 	sound := widget.NewCheck(lang.L("Sound for new severe alerts"), nil)
 	sound.SetChecked(cur.Sound)
-	soundFile := widget.NewEntry()
+	soundFile := newFormEntry()
 	soundFile.SetText(cur.SoundFile)
 	soundFile.SetPlaceHolder(lang.L("built-in tone"))
-	remove := widget.NewEntry()
+	remove := newFormEntry()
 	remove.SetText(strconv.FormatFloat(cur.RemoveAfter, 'f', -1, 64))
 	remove.Validator = checkMinutes
-	rulesText := widget.NewMultiLineEntry()
+	rulesText := newFormEntry()
+	rulesText.MultiLine = true
+	rulesText.Wrapping = fyne.TextWrapWord
 	rulesText.SetText(cur.Rules)
 	if cur.Rules == "" {
 		rulesText.SetText(currentRules) // the defaults in force, to edit
@@ -171,17 +175,14 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules string, appl
 		{Text: lang.L("Language"), Widget: langSel, HintText: lang.L("Takes effect at the next start.")},
 		{Text: lang.L("Theme"), Widget: themeSel},
 		{Text: lang.L("Tile server"), Widget: tile, HintText: lang.L("Optional. Empty: the map is drawn from the GeoPackage's own layers.")},
-		{Text: lang.L("Alert hub"), Widget: hub, HintText: lang.L("Optional. Empty: the console shows what is stored.")},
+		{Text: lang.L("Alert hub"), Widget: hub, HintText: hubHint(override)},
 		{Text: lang.L("Token"), Widget: token, HintText: lang.L("A token with the operator role (safetynet-hub token add).")},
 		{Text: lang.L("Operator"), Widget: operator},
 		{Text: lang.L("Sound"), Widget: container.NewBorder(nil, nil, sound, nil, soundFile)},
 		{Text: lang.L("Remove stale units after (min)"), Widget: remove},
 		{Text: lang.L("Rules (JSON)"), Widget: rulesText, HintText: lang.L("Kinds: enter, leave, absence, camera_coverage, checkpoint.")},
 	}
-	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
+	showForm(win, lang.L("Settings"), lang.L("Save"), items, func() {
 		s := Settings{
 			Language: langCodes[max(langSel.SelectedIndex(), 0)],
 			Theme:    themeCodes[max(themeSel.SelectedIndex(), 0)],
@@ -209,9 +210,27 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules string, appl
 		p.SetFloat(prefRemoveAfter, s.RemoveAfter)
 		p.SetString(prefRules, s.Rules)
 		apply(s)
-	}, win)
-	d.Resize(fyne.NewSize(640, 720))
-	d.Show()
+	}, fyne.NewSize(640, 720), after)
+}
+
+// hubHint is the hint under the hub's URL: what an empty one means, and
+// with override (a hub given on the command line) that this run follows
+// that one whatever is saved here.
+func hubHint(override string) string {
+	if override != "" {
+		return lang.L("This run follows {{.URL}}, given on the command line; the hub saved here is for runs without -hub.", map[string]any{"URL": override})
+	}
+	return lang.L("Optional. Empty: the console shows what is stored.")
+}
+
+// StartLanguage is the language the interface starts in: flag (from the
+// command line) when set, else the one saved in Settings, else "" (the
+// system's).
+func StartLanguage(p fyne.Preferences, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return p.String(prefLanguage)
 }
 
 func indexOf(list []string, s string) int {

@@ -138,3 +138,48 @@ var keys = func() map[string]bool {
 	}
 	return out
 }()
+
+// EventType returns an event type code ("fire.smoke") as people read it in
+// the current language: its own translation when there is one, else its
+// family's name and the rest of the code in words ("Fire · pump room"),
+// else the code with underscores as spaces. It never shows a bare code
+// where a word is known.
+func EventType(code string) string {
+	if keys["type."+code] {
+		return lang.X("type."+code, code)
+	}
+	fam, rest, _ := strings.Cut(code, ".")
+	words := strings.ReplaceAll(rest, "_", " ")
+	if keys["family."+fam] {
+		f := lang.X("family."+fam, fam)
+		if words == "" {
+			return f
+		}
+		return f + " · " + words
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// Family returns a type family ("fire", "intrusion") in the current
+// language.
+func Family(code string) string { return keyed("family.", code) }
+
+// Source returns an event's source ("camera:CAM-012", "sensor:SD-07") in
+// the current language: the kind translated, then name when it is not
+// empty, else the code ("摄像机 北门 1", "Smoke detector SD-07").
+func Source(source, name string) string {
+	kind, code, ok := strings.Cut(source, ":")
+	if !ok {
+		if name != "" {
+			return name
+		}
+		return source
+	}
+	if name == "" {
+		name = code
+	}
+	if keys["source."+kind] {
+		return lang.X("source."+kind, kind) + " " + name
+	}
+	return kind + " " + name
+}

@@ -3,9 +3,11 @@ package locale
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
@@ -164,6 +166,36 @@ func TestTranslationsComplete(t *testing.T) {
 		}
 		if _, ok := zh[k]; !ok {
 			t.Errorf("zh_Hans.json lacks %q", k)
+		}
+	}
+}
+
+// TestKeysSharedWithFyneKeepItsMeaning: Fyne's own widgets (the file
+// dialog, the form buttons) look their strings up by the same keys as
+// ours, so a key of ours that is also one of Fyne's must translate as
+// Fyne does, or the file dialog's "Open" button reads as a queue filter.
+// Strings of ours whose meaning depends on where they are shown get
+// keys of their own ("filter.status.open").
+func TestKeysSharedWithFyneKeepItsMeaning(t *testing.T) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()
+	if err != nil {
+		t.Fatalf("go list fyne: %v", err)
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "lang", "translations")
+	for _, pair := range [][2]string{{"en.json", "base.en.json"}, {"zh_Hans.json", "base.zh_Hans.json"}} {
+		ours := readKeys(t, pair[0])
+		b, err := os.ReadFile(filepath.Join(dir, pair[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fynes map[string]any // a string, or plural forms
+		if err := json.Unmarshal(b, &fynes); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range ours {
+			if f, ok := fynes[k].(string); ok && f != v {
+				t.Errorf("%s: %q is %q here but %q in Fyne's %s: give our string its own key", pair[0], k, v, f, pair[1])
+			}
 		}
 	}
 }

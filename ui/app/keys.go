@@ -1,0 +1,220 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Keyboard rules of the window: every dialog focuses its first field,
+// Enter submits it and Esc cancels it; the window's shortcuts (Ctrl+N,
+// Ctrl+K, ...) work whatever has focus, a text field included, since the
+// fields hand the shortcuts they do not use themselves to the window.
+
+// shortcutTarget runs the window's own shortcuts; nil in a field that is
+// not in a window of ours.
+type shortcutTarget interface {
+	TypedShortcut(fyne.Shortcut)
+}
+
+// ownShortcut reports whether an entry uses s itself (clipboard, undo,
+// select all, moving by word) rather than handing it to the window.
+func ownShortcut(s fyne.Shortcut) bool {
+	switch s.(type) {
+	case *fyne.ShortcutCopy, *fyne.ShortcutCut, *fyne.ShortcutPaste, *fyne.ShortcutSelectAll,
+		*fyne.ShortcutUndo, *fyne.ShortcutRedo:
+		return true
+	}
+	if c, ok := s.(*desktop.CustomShortcut); ok {
+		switch c.KeyName {
+		case fyne.KeyLeft, fyne.KeyRight, fyne.KeyUp, fyne.KeyDown, fyne.KeyHome, fyne.KeyEnd,
+			fyne.KeyBackspace, fyne.KeyDelete:
+			return true
+		}
+	}
+	return false
+}
+
+// formEntry is a one-line text field for dialogs and the search box:
+// Enter calls onSubmit, Esc calls onCancel, and shortcuts it does not use
+// go to the window.
+type formEntry struct {
+	widget.Entry
+	window   shortcutTarget
+	onCancel func()
+}
+
+func newFormEntry() *formEntry {
+	e := &formEntry{}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey handles Esc, and passes every other key to the entry.
+func (e *formEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onCancel != nil {
+		e.onCancel()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut hands the window's shortcuts to the window.
+func (e *formEntry) TypedShortcut(s fyne.Shortcut) {
+	if !ownShortcut(s) && e.window != nil {
+		e.window.TypedShortcut(s)
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// formSelectEntry is formEntry with a drop-down of choices.
+type formSelectEntry struct {
+	widget.SelectEntry
+	window   shortcutTarget
+	onCancel func()
+}
+
+func newFormSelectEntry(options []string) *formSelectEntry {
+	e := &formSelectEntry{}
+	e.ExtendBaseWidget(e)
+	e.SetOptions(options)
+	return e
+}
+
+// TypedKey handles Esc, and passes every other key to the entry.
+func (e *formSelectEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onCancel != nil {
+		e.onCancel()
+		return
+	}
+	e.SelectEntry.TypedKey(k)
+}
+
+// TypedShortcut hands the window's shortcuts to the window.
+func (e *formSelectEntry) TypedShortcut(s fyne.Shortcut) {
+	if !ownShortcut(s) && e.window != nil {
+		e.window.TypedShortcut(s)
+		return
+	}
+	e.SelectEntry.TypedShortcut(s)
+}
+
+// windowShortcuts runs the shortcuts of win's menus and canvas, as the
+// window does when nothing has focus.
+type windowShortcuts struct{ win fyne.Window }
+
+func (w windowShortcuts) TypedShortcut(s fyne.Shortcut) {
+	if m := w.win.MainMenu(); m != nil {
+		for _, menu := range m.Items {
+			if runMenuShortcut(menu, s) {
+				return
+			}
+		}
+	}
+	if c, ok := w.win.Canvas().(fyne.Shortcutable); ok {
+		c.TypedShortcut(s)
+	}
+}
+
+func runMenuShortcut(m *fyne.Menu, s fyne.Shortcut) bool {
+	for _, it := range m.Items {
+		if it.Shortcut != nil && it.Shortcut.ShortcutName() == s.ShortcutName() && it.Action != nil && !it.Disabled {
+			it.Action()
+			return true
+		}
+		if it.ChildMenu != nil && runMenuShortcut(it.ChildMenu, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// showForm shows a form dialog over win whose first field has focus,
+// where Enter in a field submits (when the form is valid) and Esc
+// cancels; submit runs when the operator confirms. Focus returns to
+// after (the map) when the dialog closes.
+func showForm(win fyne.Window, title, confirm string, items []*widget.FormItem, submit func(), size fyne.Size, after fyne.Focusable) *dialog.FormDialog {
+	d := dialog.NewForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
+		if ok {
+			submit()
+		}
+	}, win)
+	keys := windowShortcuts{win}
+	var first fyne.Focusable
+	for _, it := range items {
+		switch e := it.Widget.(type) {
+		case *formEntry:
+			e.OnSubmitted = func(string) { d.Submit() }
+			e.onCancel, e.window = d.Hide, keys
+		case *formSelectEntry:
+			e.OnSubmitted = func(string) { d.Submit() }
+			e.onCancel, e.window = d.Hide, keys
+		}
+		if f, ok := it.Widget.(fyne.Focusable); ok && first == nil {
+			first = f
+		}
+	}
+	d.SetOnClosed(func() {
+		if after != nil {
+			win.Canvas().Focus(after)
+		}
+	})
+	d.Resize(size)
+	d.Show()
+	if first != nil {
+		win.Canvas().Focus(first)
+	}
+	return d
+}
+
+// statusLabel is a status-bar text that never widens the window: it is
+// cut with an ellipsis, and a click shows the whole story (an error's
+// detail) in a dialog.
+type statusLabel struct {
+	widget.Label
+	x      *App
+	detail string
+	// natural is the width of measured shown whole.
+	measured string
+	natural  float32
+}
+
+func newStatusLabel(x *App) *statusLabel {
+	s := &statusLabel{x: x}
+	s.Truncation = fyne.TextTruncateEllipsis
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// set shows text with an importance; detail, when not empty, is shown on
+// a click.
+func (s *statusLabel) set(text string, imp widget.Importance, detail string) {
+	s.detail = detail
+	s.Text = text
+	s.Importance = imp
+	s.Refresh()
+}
+
+// statusWidth is the most a status-bar text asks for, in logical pixels.
+const statusWidth = 280
+
+// MinSize is the text's width up to statusWidth, whatever the text.
+func (s *statusLabel) MinSize() fyne.Size {
+	m := s.Label.MinSize()
+	if s.Text != s.measured {
+		full := widget.NewLabelWithStyle(s.Text, s.Alignment, s.TextStyle)
+		s.measured, s.natural = s.Text, full.MinSize().Width
+	}
+	return fyne.NewSize(min(s.natural, statusWidth), m.Height)
+}
+
+// Tapped shows the detail.
+func (s *statusLabel) Tapped(*fyne.PointEvent) {
+	if s.detail == "" || s.x == nil || s.x.win == nil {
+		return
+	}
+	dialog.ShowInformation(lang.L("Details"), s.Text+"\n\n"+s.detail, s.x.win)
+}
