@@ -463,3 +463,37 @@ func BenchmarkCoverageDemo(b *testing.B) {
 		}
 	}
 }
+
+// TestCoverageFarApart runs coverage on the demo after the Helsinki
+// extract was imported into it: the coverage is the demo community's,
+// with the Helsinki features listed as left out; with key areas in both
+// cities, coverage says how to split the file.
+func TestCoverageFarApart(t *testing.T) {
+	pbf := sharedData(t, "osm/helsinki-centre.osm.pbf")
+	db := demoDB(t)
+	mustCtl(t, "import", pbf, "--db", db)
+	out := filepath.Join(t.TempDir(), "out")
+	mustCtl(t, "coverage", "--db", db, "--out", out)
+	for _, name := range coverageFiles {
+		if strings.HasSuffix(name, ".geojson") {
+			checkPolygons(t, name, mustRead(t, filepath.Join(out, name)), demoBound)
+		}
+	}
+	left := false
+	for _, r := range csvRows(t, filepath.Join(out, "problems.csv"))[1:] {
+		left = left || r[0] == "community" && strings.Contains(strings.Join(r, ","), "left out")
+	}
+	if !left {
+		t.Error("problems.csv does not say the Helsinki features were left out")
+	}
+
+	ka := filepath.Join(t.TempDir(), "key_areas.geojson")
+	if err := os.WriteFile(ka, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[24.945,60.170],[24.946,60.170],[24.946,60.171],[24.945,60.171],[24.945,60.170]]]},"properties":{"code":"HEL-1","required_level":"observe"}}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustCtl(t, "import", ka, "--db", db)
+	msg, code := ctl(t, "coverage", "--db", db, "--out", filepath.Join(t.TempDir(), "out2"))
+	if code == 0 || !strings.Contains(msg, "key areas lie in places far apart") || !strings.Contains(msg, "new GeoPackage") {
+		t.Errorf("coverage with key areas in two cities: exit %d\n%s", code, msg)
+	}
+}

@@ -26,6 +26,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"safetynet/data/store"
 )
 
@@ -84,43 +86,95 @@ func Decode(r io.Reader, name, layer string) (recs []store.Record, warnings []st
 // in the file only name features in messages. Import returns the number of
 // features added and the warnings of Decode.
 func Import(ctx context.Context, s *store.Store, path, layer string) (n int, warnings []string, err error) {
+	f, warnings, err := ReadFile(path, layer)
+	if err != nil {
+		return 0, warnings, err
+	}
+	n, err = f.Write(ctx, s)
+	return n, warnings, err
+}
+
+// File is a GeoJSON file read for one layer, ready to be written into a
+// store: ReadFile, then look at Bound, then Write.
+type File struct {
+	// Path is the file read and Layer the layer its features go into.
+	Path, Layer string
+	feats       []feature
+}
+
+// ReadFile reads and checks the GeoJSON file at path for layer ("": the
+// file's base name) without writing anything; see Import.
+func ReadFile(path, layer string) (*File, []string, error) {
 	name := filepath.Base(path)
 	if layer == "" {
 		layer = strings.TrimSuffix(name, filepath.Ext(name))
 		if !slices.Contains(store.LayerNames(), layer) {
-			return 0, nil, fmt.Errorf("import %s: cannot tell the layer from the file name; rename the file to <layer>%s or choose a layer (%s)",
+			return nil, nil, fmt.Errorf("import %s: cannot tell the layer from the file name; rename the file to <layer>%s or choose a layer (%s)",
 				path, Ext, strings.Join(store.LayerNames(), ", "))
 		}
 	}
 	sc, err := schemaOf(layer)
 	if err != nil {
-		return 0, nil, fmt.Errorf("import %s: %w", path, err)
+		return nil, nil, fmt.Errorf("import %s: %w", path, err)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0, nil, fmt.Errorf("import: %w", err)
+		return nil, nil, fmt.Errorf("import: %w", err)
 	}
 	fs, warnings, err := decode(data, name, sc)
 	if err != nil {
-		return 0, warnings, fmt.Errorf("import: %w", err)
+		return nil, warnings, fmt.Errorf("import: %w", err)
 	}
-	err = s.Update(ctx, func(tx *store.Tx) error {
-		for _, f := range fs {
+	return &File{Path: path, Layer: layer, feats: fs}, warnings, nil
+}
+
+// Len returns the number of features read.
+func (f *File) Len() int { return len(f.feats) }
+
+// Bound returns the extent of the features read (longitude/latitude), and
+// false when there are none.
+func (f *File) Bound() (orb.Bound, bool) {
+	var b orb.Bound
+	found := false
+	for _, ft := range f.feats {
+		if ft.rec.Geom == nil {
+			continue
+		}
+		gb := ft.rec.Geom.Bound()
+		if gb.Min[0] > gb.Max[0] || gb.Min[1] > gb.Max[1] {
+			continue
+		}
+		if !found {
+			b, found = gb, true
+		} else {
+			b = b.Union(gb)
+		}
+	}
+	return b, found
+}
+
+// Write adds the features read to their layer of s in one transaction:
+// either every feature is added or, on any error, none is. It returns the
+// number of features added.
+func (f *File) Write(ctx context.Context, s *store.Store) (int, error) {
+	name := filepath.Base(f.Path)
+	err := s.Update(ctx, func(tx *store.Tx) error {
+		for _, ft := range f.feats {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r := f.rec
+			r := ft.rec
 			r.FID = 0 // let the store number the new features
-			if _, err := insertRecord(tx, layer, r); err != nil {
-				return fmt.Errorf("%s: %s: %w", name, f.label, err)
+			if _, err := insertRecord(tx, f.Layer, r); err != nil {
+				return fmt.Errorf("%s: %s: %w", name, ft.label, err)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, warnings, fmt.Errorf("import into %s, nothing imported: %w", layer, err)
+		return 0, fmt.Errorf("import into %s, nothing imported: %w", f.Layer, err)
 	}
-	return len(fs), warnings, nil
+	return len(f.feats), nil
 }
 
 // insertRecord is Tx.InsertRecord; tests replace it to fail part way.

@@ -20,6 +20,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
 	"github.com/paulmach/osm/osmpbf"
 	"github.com/paulmach/osm/osmxml"
@@ -62,6 +63,10 @@ type Stats struct {
 	// Skipped holds the first reasons for skipping, such as
 	// "way/123 building: 3 of 7 nodes outside the file".
 	Skipped []string
+	// Bound is the extent of the features built, longitude/latitude;
+	// HasBound is false when no feature was built.
+	Bound    orb.Bound
+	HasBound bool
 }
 
 func (s *Stats) skip(reason string) {
@@ -143,6 +148,7 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 	if err != nil {
 		return nil, b.stats, fmt.Errorf("import %s: %w", name, err)
 	}
+	b.stats.Bound, b.stats.HasBound = bound(features)
 	return features, b.stats, nil
 }
 
@@ -150,17 +156,30 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 // transaction: on any error nothing is written. progress is as for Read
 // and reports the reading, which comes before the writing.
 func Import(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (Stats, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return Stats{}, fmt.Errorf("import %s: %w", path, err)
-	}
-	defer f.Close()
-
-	features, stats, err := Read(ctx, f, path, progress)
+	features, stats, err := ReadFile(ctx, path, progress)
 	if err != nil {
 		return stats, err
 	}
-	err = s.Update(ctx, func(tx *store.Tx) error {
+	return stats, Write(ctx, s, path, features)
+}
+
+// ReadFile reads the OSM file at path; see Read. Stats.Bound is the
+// extent of the features, so that a caller can check where they lie
+// before writing them with Write.
+func ReadFile(ctx context.Context, path string, progress func(done, total int64)) ([]store.Feature, Stats, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Stats{}, fmt.Errorf("import %s: %w", path, err)
+	}
+	defer f.Close()
+	return Read(ctx, f, path, progress)
+}
+
+// Write writes features read by Read into s in one transaction: on any
+// error, or when ctx is done, nothing is written. path names the file in
+// errors.
+func Write(ctx context.Context, s *store.Store, path string, features []store.Feature) error {
+	err := s.Update(ctx, func(tx *store.Tx) error {
 		for i, ft := range features {
 			if i%1024 == 0 && ctx.Err() != nil {
 				return ctx.Err()
@@ -172,9 +191,52 @@ func Import(ctx context.Context, s *store.Store, path string, progress func(done
 		return nil
 	})
 	if err != nil {
-		return stats, fmt.Errorf("import %s: %w", path, err)
+		return fmt.Errorf("import %s: %w", path, err)
 	}
-	return stats, nil
+	return nil
+}
+
+// bound returns the extent of the features, and false when none has a
+// geometry.
+func bound(features []store.Feature) (orb.Bound, bool) {
+	var b orb.Bound
+	found := false
+	for _, f := range features {
+		var g orb.Geometry
+		switch f := f.(type) {
+		case *store.Building:
+			g = f.Geom
+		case *store.Road:
+			g = f.Geom
+		case *store.Land:
+			g = f.Geom
+		case *store.WaterArea:
+			g = f.Geom
+		case *store.Barrier:
+			g = f.Geom
+		case *store.Camera:
+			g = f.Geom
+		case *store.Equipment:
+			g = f.Geom
+		case *store.Facility:
+			g = f.Geom
+		case *store.AccessPoint:
+			g = f.Geom
+		}
+		if g == nil {
+			continue
+		}
+		gb := g.Bound()
+		if gb.Min[0] > gb.Max[0] || gb.Min[1] > gb.Max[1] {
+			continue // empty
+		}
+		if !found {
+			b, found = gb, true
+		} else {
+			b = b.Union(gb)
+		}
+	}
+	return b, found
 }
 
 // osmID returns the OSM id of a feature built by Read.

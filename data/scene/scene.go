@@ -41,9 +41,15 @@ type Scene struct {
 	// Problems are what loading found wrong (patrol schedules that do not
 	// parse, ...). Problems with cameras and areas come from coverage.New.
 	Problems []coverage.Problem
+	// Left counts the features Load left out because they lie far from
+	// the community (see Community); Problems says where they are.
+	Left int
 }
 
-// Load reads every layer of s and returns its scene.
+// Load reads every layer of s and returns its scene: the community's
+// features (see Community) when the store holds places far apart, with a
+// Problem saying what was left out. An error wrapping ErrSpread says
+// that key areas lie in places far apart.
 func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	all := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
 	var fs []store.Feature
@@ -116,7 +122,16 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	for _, f := range ks {
 		fs = append(fs, f)
 	}
-	return FromFeatures(fs), nil
+	sp, err := Community(fs)
+	if err != nil {
+		return nil, err
+	}
+	sc := FromFeatures(sp.Kept)
+	if sp.Left > 0 {
+		sc.Problems = append(sc.Problems, LeftOut(sp))
+		sc.Left = sp.Left
+	}
+	return sc, nil
 }
 
 // FromFeatures returns the scene of the features (values or pointers of

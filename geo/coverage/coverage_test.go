@@ -698,3 +698,59 @@ func TestSeeThroughFence(t *testing.T) {
 		}
 	}
 }
+
+// TestPreview: a previewed camera has the zones it gets once added, and
+// the preview leaves the model as it was.
+func TestPreview(t *testing.T) {
+	s := Scene{
+		Buildings: []Building{{ID: "B", Footprint: rect(10, -5, 20, 5)}},
+		KeyAreas:  []KeyArea{{ID: "K", Area: rect(2, -10, 30, 10), Level: "detect"}},
+		Cameras:   []Camera{open("C1")},
+	}
+	m, err := New(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := m.KeyAreas()
+	c := open("NEW")
+	c.At, c.Heading = orb.Point{5, -8}, 45
+	tests := []struct {
+		name string
+		cam  Camera
+		ok   bool
+	}{
+		{"a camera on open ground", c, true},
+		{"a camera without a field of view", Camera{ID: "BAD", ResolutionH: 1920, Range: 30}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, zones, err := m.Preview(tc.cam)
+			if (err == nil) != tc.ok {
+				t.Fatalf("Preview error = %v, want ok %v", err, tc.ok)
+			}
+			if _, ok := m.Camera(tc.cam.ID); ok {
+				t.Error("Preview added the camera")
+			}
+			if !reflect.DeepEqual(m.KeyAreas(), before) {
+				t.Error("Preview changed the key areas' coverage")
+			}
+			if !tc.ok {
+				return
+			}
+			if len(zones) == 0 {
+				t.Fatal("no zones")
+			}
+			if _, err := m.SetCamera(tc.cam); err != nil {
+				t.Fatal(err)
+			}
+			defer m.RemoveCamera(tc.cam.ID)
+			want, _ := m.Zones(tc.cam.ID)
+			if !reflect.DeepEqual(zones, want) {
+				t.Errorf("preview zones differ from the added camera's")
+			}
+			if added, _ := m.Camera(tc.cam.ID); !reflect.DeepEqual(got, added) {
+				t.Errorf("preview camera = %+v, added %+v", got, added)
+			}
+		})
+	}
+}

@@ -241,10 +241,19 @@ func extent(s Scene, opt Options) (grid.Grid, error) {
 	b = b.Pad(2)
 	g := grid.Cover(b, opt.Cell)
 	if g.Len() > maxCells {
-		return g, fmt.Errorf("coverage: %.0f x %.0f m at %g m cells is %d cells, more than %d: use larger cells or a smaller area",
-			b.Max[0]-b.Min[0], b.Max[1]-b.Min[1], opt.Cell, g.Len(), maxCells)
+		return g, fmt.Errorf("coverage: the cameras, key areas, patrols and fire equipment spread over %s x %s, %d cells of %g m, more than %d: "+
+			"keep one community per GeoPackage (put places far apart in files of their own), or use larger cells",
+			span(b.Max[0]-b.Min[0]), span(b.Max[1]-b.Min[1]), g.Len(), opt.Cell, maxCells)
 	}
 	return g, nil
+}
+
+// span writes a length in metres for a message: "850 m", "12 km".
+func span(m float64) string {
+	if m < 10000 {
+		return fmt.Sprintf("%.0f m", m)
+	}
+	return fmt.Sprintf("%.0f km", m/1000)
 }
 
 // rasterObstacles marks building, water and site cells.
@@ -567,9 +576,15 @@ func (m *Model) Zones(id string) (zones []Zone, ok bool) {
 	if k == nil {
 		return nil, false
 	}
+	return m.zones(k), true
+}
+
+// zones returns k's zones; see Zones.
+func (m *Model) zones(k *cam) []Zone {
 	if k.view == nil {
-		return nil, true
+		return nil
 	}
+	var zones []Zone
 	for i, l := range m.opt.Levels {
 		far := math.Min(k.far[i], k.reach)
 		if far <= k.blind {
@@ -581,7 +596,28 @@ func (m *Model) Zones(id string) (zones []Zone, ok bool) {
 		}
 		zones = append(zones, Zone{Level: l, Near: k.blind, Far: far, Area: a})
 	}
-	return zones, true
+	return zones
+}
+
+// Preview returns camera c as the model would count it (its mount moved
+// off any wall, its fields of view worked out; see Camera) and the zones
+// it would have (see Zones), without adding it or changing the model: to
+// show where a camera would go before it is added. A camera that cannot
+// be used is refused as SetCamera refuses it. Preview takes the read
+// lock: previews may run together with queries.
+func (m *Model) Preview(c Camera) (Camera, []Zone, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	k, probs := m.check(c)
+	if k == nil {
+		return Camera{}, nil, probs[0]
+	}
+	if k.blind < k.reach {
+		k.view = m.sight.View(k.At, visibility.Sector{Heading: k.Heading, Width: k.hfov}, k.reach)
+	}
+	out := k.Camera
+	out.HFOV, out.VFOV = k.hfov, k.vfov
+	return out, m.zones(k), nil
 }
 
 // View returns the camera's visibility polygon (its sector and range,

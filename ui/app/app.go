@@ -61,9 +61,10 @@ type App struct {
 	cancel context.CancelFunc
 	th     *theme.Theme // nil when no CJK font was found
 
-	store *store.Store // nil when no file is open
-	gen   int          // counts loads; results of an older load are dropped
-	sel   int          // counts selections; an older feature read is dropped
+	store *store.Store      // nil when no file is open
+	gen   int               // counts loads; results of an older load are dropped
+	sel   int               // counts selections; an older feature read is dropped
+	shown mapview.Selection // the feature the feature panel shows, or is reading
 
 	m      *mapview.Map
 	layers *layerPanel
@@ -82,6 +83,10 @@ type App struct {
 	undo       []camChange // camera changes saved, last last
 	undoItem   *fyne.MenuItem
 	menu       *fyne.MainMenu
+	preview    []mapview.Shape // a suggested camera shown over the plan
+
+	outer, inner *container.Split // layers | (centre | tabs)
+	planOffsets  [2]float64       // their offsets before plan mode
 
 	live     *liveConsole
 	hub      Options // the hub given on the command line, over the settings' one
@@ -206,20 +211,20 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 	}
 	x.camEdit.relayout = x.info.box.Refresh
 	x.info.extra.Add(x.camEdit.box)
-	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.toggle, tools, home),
-		container.NewGridWithColumns(2, x.search.entry))
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.suggest, x.plan.toggle, tools, home),
+		container.NewGridWithColumns(2, x.search.entry, x.plan.status))
 
-	left := container.NewVScroll(container.NewPadded(x.layers.box))
+	left := container.NewVScroll(container.NewPadded(container.NewVBox(x.plan.legendBox, x.layers.box)))
 	x.alertsTab = container.NewTabItem(lang.L("Alerts"), x.live.box)
 	x.infoTab = container.NewTabItem(lang.L("Feature"), container.NewPadded(x.info.box))
 	x.tabs = container.NewAppTabs(x.alertsTab, x.infoTab)
 	right := x.tabs
 	x.centre = container.NewStack(x.m)
-	inner := container.NewHSplit(x.centre, right)
-	inner.Offset = 0.7
-	split := container.NewHSplit(left, inner)
-	split.Offset = 0.17
-	x.win.SetContent(container.NewBorder(top, status, nil, nil, split))
+	x.inner = container.NewHSplit(x.centre, right)
+	x.inner.Offset = 0.7
+	x.outer = container.NewHSplit(left, x.inner)
+	x.outer.Offset = 0.17
+	x.win.SetContent(container.NewBorder(top, status, nil, nil, x.outer))
 	x.win.Canvas().Focus(x.m)
 
 	x.load()
@@ -307,11 +312,10 @@ func (x *App) buildMenu() {
 	recent := fyne.NewMenuItem(lang.L("Open recent"), nil)
 	recent.ChildMenu = x.recent
 	x.fillRecent()
-	imp := fyne.NewMenuItem(lang.L("Import OSM or GeoJSON…"), func() {
-		chooseImport(x.ctx, x.win, x.store, x.imported)
-	})
+	newCommunity := fyne.NewMenuItem(lang.L("New community…"), x.showNewCommunity)
+	imp := fyne.NewMenuItem(lang.L("Import OSM or GeoJSON…"), x.chooseImport)
 	imp.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
-	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { chooseImport(x.ctx, x.win, x.store, x.imported) })
+	x.win.Canvas().AddShortcut(imp.Shortcut, func(fyne.Shortcut) { x.chooseImport() })
 	settings := fyne.NewMenuItem(lang.L("Settings…"), x.showSettings)
 	quitNow := func() {
 		if x.OnQuit != nil {
@@ -336,10 +340,12 @@ func (x *App) buildMenu() {
 		shortcut(lang.L("Resolve…"), fyne.KeyR, func() { x.live.resolveDialog() }),
 		shortcut(lang.L("Shelve or unshelve…"), fyne.KeyH, func() { x.live.shelveDialog() }))
 	x.undoItem = fyne.NewMenuItem(lang.L("Undo camera change"), x.undoCamera)
-	x.undoItem.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyZ, Modifier: fyne.KeyModifierShortcutDefault}
+	// The desktop driver reports Ctrl+Z as fyne.ShortcutUndo, never as a
+	// custom Ctrl+Z shortcut.
+	x.undoItem.Shortcut = &fyne.ShortcutUndo{}
 	x.undoItem.Disabled = true
 	x.win.Canvas().AddShortcut(x.undoItem.Shortcut, func(fyne.Shortcut) { x.undoCamera() })
-	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), open, recent, imp,
+	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), newCommunity, open, recent, imp,
 		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts)
 	x.win.SetMainMenu(x.menu)
@@ -362,7 +368,9 @@ func (x *App) fillRecent() {
 
 // selected shows the feature the map selected, read in the background.
 func (x *App) selected(sel mapview.Selection) {
+	x.saveEdit() // a camera turned and not yet saved
 	x.sel++
+	x.shown = sel
 	if sel.Layer == "" || x.store == nil {
 		x.camEdit.hide()
 		x.info.clear()
@@ -460,6 +468,7 @@ func (x *App) imported(summary string, err error) {
 	}
 	x.m.SetStore(x.store)
 	x.load()
+	x.refreshSelected("", 0)
 	dialog.ShowInformation(lang.L("Import"), summary, x.win)
 }
 

@@ -64,7 +64,11 @@ func (p *infoPanel) show(layer string, r store.Record) {
 		name = "#" + strconv.FormatInt(r.FID, 10)
 	}
 	p.title.SetText(locale.Layer(layer) + " · " + name)
-	p.form.Items = nil
+	// A new form each time: a Form given new Items keeps drawing the
+	// widgets of as many old items as there were (Fyne 2.7), so the
+	// feature id of the feature shown before would stay.
+	p.form = widget.NewForm()
+	p.form.Orientation = widget.Vertical
 	p.scroll.Content = p.form
 	cols := store.Columns(layer)
 	if cols == nil { // a layer we do not know: show what there is, sorted

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"math"
 	"strings"
 	"time"
 
@@ -11,7 +12,10 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -74,6 +78,7 @@ type planResult struct {
 	lonlat          func(orb.Geometry) orb.MultiPolygon
 	camIDs          map[int64]string // the model's camera IDs by store fid
 	fids            map[string]int64 // and back
+	left            int              // features left out, far from the community
 }
 
 // computePlan loads s into a coverage model, counting offline and planned
@@ -115,7 +120,7 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 		return nil
 	}
 
-	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat,
+	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat, left: sc.Left,
 		zones: map[string][]mapview.Shape{}, bounds: map[string]orb.Bound{}, levelIndex: map[string]int{},
 		camIDs: map[int64]string{}, fids: map[string]int64{}}
 	cams, err := s.Cameras(ctx, all)
@@ -202,21 +207,26 @@ func (r *planResult) keyAreas() []planRow {
 	return rows
 }
 
-// planPanel shows plan mode: the toggle and progress in the top bar, and
-// under the map the key areas' coverage with the legend of the layers.
+// planPanel shows plan mode: the toggle, progress, Suggest and a one-line
+// status in the top bar; under the map the key areas' coverage (or the
+// suggested cameras); in the layer panel the legend of the plan's layers.
 // Its methods run on the Fyne goroutine.
 type planPanel struct {
-	toggle   *widget.Check
-	progress *widget.ProgressBarInfinite
-	status   *widget.Label
-	table    *widget.Table
-	legend   *fyne.Container
-	box      *fyne.Container
-	rows     []planRow
-	onRow    func(planRow)
-	suggest  *widget.Button
-	// suggestions are the cameras suggested last, shown in a dialog.
+	toggle    *widget.Check
+	progress  *widget.ProgressBarInfinite
+	status    *widget.Label // one line in the top bar: what the plan is doing, or a refusal
+	table     *widget.Table
+	empty     *widget.Label // in place of the table when it has no rows
+	legend    *fyne.Container
+	legendBox *fyne.Container // the legend with its title, for the layer panel
+	keyAreas  *fyne.Container // the table, or what stands in for it
+	box       *fyne.Container // keyAreas, or the suggestions
+	rows      []planRow
+	onRow     func(planRow)
+	suggest   *widget.Button
+	// suggestions are the cameras suggested last, shown in place of the table.
 	suggestions []placement.Suggestion
+	sugg        *suggestionList
 }
 
 // planColumns are the table's column headers.
@@ -227,6 +237,53 @@ func planColumns() []string {
 
 var planWidths = []float32{90, 200, 110, 90, 80, 110, 90}
 
+// planRowsShown is how many of the table's rows plan mode keeps in
+// sight below the map, at any window size from 1280×800 up.
+const planRowsShown = 6
+
+// newCompactCell returns a table cell: one line of text with less
+// padding than a label, so that a short table shows more rows.
+func newCompactCell(bold bool) *fyne.Container {
+	t := canvas.NewText("", fynetheme.Color(fynetheme.ColorNameForeground))
+	t.TextStyle.Bold = bold
+	return container.New(layout.NewCustomPaddedLayout(0, 0, fynetheme.InnerPadding(), fynetheme.InnerPadding()), t)
+}
+
+// setCompactCell shows s in cell o of a column w wide; text too wide for
+// the column ends in an ellipsis.
+func setCompactCell(o fyne.CanvasObject, s string, w float32) {
+	c, ok := o.(*fyne.Container)
+	if !ok || len(c.Objects) != 1 {
+		return
+	}
+	t, ok := c.Objects[0].(*canvas.Text)
+	if !ok {
+		return
+	}
+	t.Color = fynetheme.Color(fynetheme.ColorNameForeground)
+	t.TextSize = fynetheme.TextSize()
+	t.Text = fitText(s, w-2*fynetheme.InnerPadding(), t.TextSize, t.TextStyle)
+	t.Refresh()
+}
+
+// fitText returns s, or as much of it as fits in w followed by "…".
+func fitText(s string, w, size float32, style fyne.TextStyle) string {
+	if w <= 0 || fyne.MeasureText(s, size, style).Width <= w {
+		return s
+	}
+	r := []rune(s)
+	lo, hi := 0, len(r)
+	for lo < hi { // the longest prefix that fits with the ellipsis
+		mid := (lo + hi + 1) / 2
+		if fyne.MeasureText(string(r[:mid])+"…", size, style).Width <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return string(r[:lo]) + "…"
+}
+
 func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 	p := &planPanel{onRow: onRow}
 	p.toggle = widget.NewCheck(lang.L("Plan"), onToggle)
@@ -234,23 +291,26 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 	p.progress.Stop()
 	p.progress.Hide()
 	p.status = widget.NewLabel("")
-	p.status.Wrapping = fyne.TextWrapWord
+	p.status.Truncation = fyne.TextTruncateEllipsis
+	p.status.Importance = widget.WarningImportance
+	p.status.Hide()
+	p.empty = widget.NewLabel("")
+	p.empty.Wrapping = fyne.TextWrapWord
+	p.empty.Hide()
 	cols := planColumns()
 	p.table = widget.NewTable(
 		func() (int, int) { return len(p.rows), len(cols) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return newCompactCell(false) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(p.cell(id.Row, id.Col))
+			if id.Col >= 0 && id.Col < len(planWidths) {
+				setCompactCell(o, p.cell(id.Row, id.Col), planWidths[id.Col])
+			}
 		})
 	p.table.ShowHeaderRow = true
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.TextStyle.Bold = true
-		return l
-	}
+	p.table.CreateHeader = func() fyne.CanvasObject { return newCompactCell(true) }
 	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(cols) {
-			o.(*widget.Label).SetText(cols[id.Col])
+			setCompactCell(o, cols[id.Col], planWidths[id.Col])
 		}
 	}
 	for i, w := range planWidths {
@@ -261,13 +321,25 @@ func newPlanPanel(onToggle func(bool), onRow func(planRow)) *planPanel {
 			p.onRow(p.rows[id.Row])
 		}
 	}
-	p.legend = container.NewGridWithColumns(4)
+	p.legend = container.NewVBox()
+	title := widget.NewLabel(lang.L("Plan"))
+	title.TextStyle.Bold = true
+	p.legendBox = container.NewVBox(title, p.legend, widget.NewSeparator())
+	p.legendBox.Hide()
 	p.suggest = widget.NewButton(lang.L("Suggest cameras…"), nil)
 	p.suggest.Disable()
-	// The legend spans the width, so that its labels are read in full.
-	p.box = container.NewBorder(container.NewVBox(widget.NewSeparator(), p.legend,
-		container.NewBorder(nil, nil, nil, p.suggest, p.status)), nil, nil, nil, p.table)
+	p.suggest.Hide()
+	p.keyAreas = container.NewStack(p.table, container.NewPadded(p.empty))
+	p.box = container.NewStack(p.keyAreas)
 	return p
+}
+
+// tableHeight returns the height of the table's header and n rows. A
+// table's rows are as high as its tallest template, header included,
+// and lie a theme padding apart.
+func (p *planPanel) tableHeight(n int) float32 {
+	row := max(p.table.CreateCell().MinSize().Height, p.table.CreateHeader().MinSize().Height)
+	return float32(n+1)*(row+fynetheme.Padding()) + 2
 }
 
 // cell returns the text of the table's cell at row, col.
@@ -296,16 +368,41 @@ func (p *planPanel) cell(row, col int) string {
 	return ""
 }
 
+// say shows text in the top bar's plan status; "" hides it.
+func (p *planPanel) say(text string) {
+	p.status.SetText(text)
+	if text == "" {
+		p.status.Hide()
+	} else {
+		p.status.Show()
+	}
+}
+
+// showEmpty shows text in place of the table; "" shows the table.
+func (p *planPanel) showEmpty(text string) {
+	p.empty.SetText(text)
+	if text == "" {
+		p.empty.Hide()
+		p.table.Show()
+	} else {
+		p.table.Hide()
+		p.empty.Show()
+	}
+}
+
 // busy shows that the plan is being computed, or not.
 func (p *planPanel) busy(on bool) {
 	if on {
 		p.progress.Show()
 		p.progress.Start()
-		p.status.SetText(lang.L("Computing coverage…"))
-		p.status.Show()
+		if len(p.rows) == 0 {
+			p.showEmpty(lang.L("Computing coverage…"))
+		}
+		p.say(lang.L("Computing coverage…"))
 	} else {
 		p.progress.Stop()
 		p.progress.Hide()
+		p.say("")
 	}
 }
 
@@ -322,25 +419,24 @@ func (p *planPanel) show(r planResult) {
 	p.legend.Add(swatch(color.NRGBA{}, extinguisher, lang.L("extinguisher reach")))
 	p.legend.Add(swatch(gapFill, gapStroke, lang.L("nothing covers")))
 	p.legend.Refresh()
-	p.box.Refresh()
 	if len(r.rows) == 0 {
-		p.status.SetText(lang.L("No key areas: add key areas to see how well they are covered."))
-		p.status.Show()
+		p.showEmpty(lang.L("No key areas: add key areas to see how well they are covered."))
 	} else {
-		p.status.SetText("")
-		p.status.Hide()
+		p.showEmpty("")
 	}
 	p.box.Refresh()
 }
 
+// swatch is a line of the plan's legend: a square of the layer's fill
+// and stroke, and its name on one compact line.
 func swatch(fill, stroke color.NRGBA, text string) fyne.CanvasObject {
 	r := canvas.NewRectangle(fill)
 	r.StrokeColor, r.StrokeWidth = stroke, 2
 	r.CornerRadius = 2
 	sw := container.NewGridWrap(fyne.NewSquareSize(16), r)
-	l := widget.NewLabel(text)
-	l.Truncation = fyne.TextTruncateEllipsis
-	return container.NewBorder(nil, nil, container.NewCenter(sw), nil, l)
+	t := canvas.NewText(text, fynetheme.Color(fynetheme.ColorNameForeground))
+	return container.New(layout.NewCustomPaddedLayout(2, 2, fynetheme.InnerPadding(), 0),
+		container.NewBorder(nil, nil, container.NewCenter(sw), nil, t))
 }
 
 // SetPlanMode turns plan mode on or off, as the Plan switch in the top
@@ -390,10 +486,23 @@ func (x *App) SelectCamera(code string) {
 	}()
 }
 
-// setPlan turns plan mode on or off.
+// Plan mode's share of the window: the layer panel's and the feature
+// panel's widths as fractions of the window and of what is right of the
+// layer panel, so that the map keeps over 60 % of the window's width.
+const (
+	planLeftOffset  = 0.15
+	planInnerOffset = 0.78
+)
+
+// setPlan turns plan mode on or off. In plan mode the alert queue gives
+// way: the right-hand side shows only the feature panel (with the camera
+// editor), narrower, the key-area table lies under the map with at least
+// planRowsShown rows in sight, and the plan's legend joins the layer
+// panel.
 func (x *App) setPlan(on bool) {
 	x.planOn = on
 	x.stopPlan()
+	x.closeSuggestions()
 	// The fields of view would hide the camera zones; the layer panel's
 	// choice comes back with plan mode off.
 	fov := true
@@ -405,14 +514,56 @@ func (x *App) setPlan(on bool) {
 		x.m.SetCoverage(nil)
 		x.centre.Objects = []fyne.CanvasObject{x.m}
 		x.centre.Refresh()
+		x.plan.legendBox.Hide()
+		x.plan.suggest.Hide()
+		x.plan.say("")
+		x.tabs.Items = []*container.TabItem{x.alertsTab, x.infoTab}
+		x.tabs.Refresh()
+		if x.planOffsets != [2]float64{} {
+			x.outer.SetOffset(x.planOffsets[0])
+			x.inner.SetOffset(x.planOffsets[1])
+		}
 		return
 	}
-	split := container.NewVSplit(x.m, x.plan.box)
-	split.Offset = 0.58
-	x.centre.Objects = []fyne.CanvasObject{split}
+	x.planOffsets = [2]float64{x.outer.Offset, x.inner.Offset}
+	x.tabs.Items = []*container.TabItem{x.infoTab}
+	x.tabs.Select(x.infoTab)
+	x.tabs.Refresh()
+	x.outer.SetOffset(planLeftOffset)
+	x.inner.SetOffset(planInnerOffset)
+	x.plan.legendBox.Show()
+	x.plan.suggest.Show()
+	x.centre.Objects = []fyne.CanvasObject{container.New(&planLayout{table: x.plan.tableHeight}, x.m, widget.NewSeparator(), x.plan.box)}
 	x.centre.Refresh()
 	x.startPlan()
 }
+
+// planLayout puts the map above the key-area table: the table gets the
+// height of planRowsShown rows, or a quarter of the height when that is
+// more (a tall window shows more rows), and the map the rest.
+type planLayout struct {
+	table func(rows int) float32
+}
+
+// Layout places the map, a separator and the table.
+func (l *planLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 3 {
+		return
+	}
+	sep := fynetheme.SeparatorThicknessSize()
+	bottom := max(l.table(planRowsShown), size.Height/4)
+	bottom = min(bottom, size.Height/2)
+	top := size.Height - bottom - sep
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, top))
+	objs[1].Move(fyne.NewPos(0, top))
+	objs[1].Resize(fyne.NewSize(size.Width, sep))
+	objs[2].Move(fyne.NewPos(0, top+sep))
+	objs[2].Resize(fyne.NewSize(size.Width, bottom))
+}
+
+// MinSize is small: the window's own minimum decides.
+func (l *planLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 200) }
 
 // stopPlan cancels the plan being computed, if any.
 func (x *App) stopPlan() {
@@ -433,12 +584,12 @@ func (x *App) stopPlan() {
 // then shows it on the map and in the table.
 func (x *App) startPlan() {
 	x.stopPlan()
+	x.closeSuggestions()
 	s := x.store
 	if s == nil {
 		x.m.SetCoverage(nil)
 		x.plan.show(planResult{})
-		x.plan.status.SetText(lang.L("No GeoPackage open. Choose File › Open… to open one."))
-		x.plan.status.Show()
+		x.plan.showEmpty(lang.L("No GeoPackage open. Choose File › Open… to open one."))
 		return
 	}
 	gen := x.planGen
@@ -459,12 +610,15 @@ func (x *App) startPlan() {
 			if r.err != nil {
 				x.m.SetCoverage(nil)
 				x.plan.show(planResult{})
-				x.plan.status.SetText(lang.L("Could not compute coverage: {{.Err}}", map[string]any{"Err": r.err}))
-				x.plan.status.Show()
+				x.plan.showEmpty(lang.L("Could not compute coverage: {{.Err}}", map[string]any{"Err": r.err}))
+				x.plan.say(lang.L("Could not compute coverage."))
 			} else {
 				x.planRes = &r
-				x.m.SetCoverage(r.cov)
+				x.drawPlan()
 				x.plan.show(r)
+				if r.left > 0 {
+					x.plan.say(lang.L("{{.N}} features far from the community were left out of the plan: keep one community per GeoPackage.", map[string]any{"N": r.left}))
+				}
 				x.plan.suggest.Enable()
 				x.m.SetDraggable(store.Cameras, x.cameraDragged)
 				if sel := x.m.Selected(); sel.Layer == store.Cameras {
@@ -476,6 +630,22 @@ func (x *App) startPlan() {
 			}
 		})
 	}()
+}
+
+// drawPlan shows the plan's coverage on the map, with the suggested
+// camera previewed over it, if any.
+func (x *App) drawPlan() {
+	r := x.planRes
+	if r == nil {
+		x.m.SetCoverage(nil)
+		return
+	}
+	if len(x.preview) == 0 {
+		x.m.SetCoverage(r.cov)
+		return
+	}
+	cov := &mapview.Coverage{Shapes: append(append([]mapview.Shape(nil), r.cov.Shapes...), x.preview...)}
+	x.m.SetCoverage(cov)
 }
 
 // flyToArea shows a key area of the plan's table.
@@ -599,13 +769,12 @@ func (x *App) cameraChanged() {
 	}
 	c.Heading, c.HFOV, c.VFOV = x.camEdit.heading.Value, x.camEdit.fov.Value, 0
 	if _, err := r.model.SetCamera(c); err != nil {
-		x.plan.status.SetText(err.Error())
-		x.plan.status.Show()
+		x.plan.say(refusal(c.ID, err))
 		return
 	}
 	r.zones[c.ID] = r.cameraShapes(c.ID)
 	r.cov = r.coverage()
-	x.m.SetCoverage(r.cov)
+	x.drawPlan()
 	r.rows = r.keyAreas()
 	x.plan.rows = r.rows
 	x.plan.table.Refresh()
@@ -627,7 +796,7 @@ func (x *App) cameraDone() {
 			}
 			r.gap = gap
 			r.cov = r.coverage()
-			x.m.SetCoverage(r.cov)
+			x.drawPlan()
 			if settled != nil {
 				settled()
 			}
@@ -638,8 +807,17 @@ func (x *App) cameraDone() {
 // suggestCount is how many cameras Suggest proposes at a time.
 const suggestCount = 3
 
+// Colours of a suggested camera previewed on the map: a magenta that
+// none of the plan's layers uses, its field of view translucent over
+// the zones and its mount solid.
+var (
+	previewFill   = color.NRGBA{0xE0, 0x1E, 0xC8, 0x40}
+	previewStroke = color.NRGBA{0xE0, 0x1E, 0xC8, 0xFF}
+	previewMount  = color.NRGBA{0x5A, 0x00, 0x4E, 0xFF}
+)
+
 // suggestCameras asks geo/placement in the background where cameras
-// would cover the key areas best, then lists them.
+// would cover the key areas best, then lists them in place of the table.
 func (x *App) suggestCameras() {
 	r := x.planRes
 	if r == nil {
@@ -647,7 +825,7 @@ func (x *App) suggestCameras() {
 	}
 	x.plan.suggest.Disable()
 	x.plan.busy(true)
-	x.plan.status.SetText(lang.L("Looking for places for cameras…"))
+	x.plan.say(lang.L("Looking for places for cameras…"))
 	hand := do
 	go func() {
 		sg, err := placement.Suggest(r.model, placement.Options{N: suggestCount})
@@ -656,7 +834,6 @@ func (x *App) suggestCameras() {
 				return
 			}
 			x.plan.busy(false)
-			x.plan.status.Hide()
 			x.plan.suggest.Enable()
 			x.plan.suggestions = sg
 			if err != nil {
@@ -671,45 +848,211 @@ func (x *App) suggestCameras() {
 	}()
 }
 
-// showSuggestions lists suggested cameras, each with a button that adds
-// it to the store.
+// suggestionList shows suggested cameras in place of the key-area
+// table: selecting a row, or pointing at it, previews the camera on the
+// map; each row has a button that adds it. Its methods run on the Fyne
+// goroutine.
+type suggestionList struct {
+	items    []placement.Suggestion
+	added    map[int]string // the code each added suggestion got
+	selected int            // -1: none
+	hovered  int            // -1: none
+	list     *widget.List
+	box      *fyne.Container
+}
+
+// suggestionRow is a row of the list; pointing at it previews its
+// camera.
+type suggestionRow struct {
+	widget.BaseWidget
+	label   *widget.Label
+	add     *widget.Button
+	id      int
+	onHover func(id int, in bool)
+}
+
+func newSuggestionRow(onHover func(int, bool)) *suggestionRow {
+	r := &suggestionRow{label: widget.NewLabel(""), add: widget.NewButton(lang.L("Add"), nil), onHover: onHover}
+	r.label.Truncation = fyne.TextTruncateEllipsis
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// CreateRenderer lays out the row: its text, and Add at the end.
+func (r *suggestionRow) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, r.add, r.label))
+}
+
+// MouseIn previews the row's camera.
+func (r *suggestionRow) MouseIn(*desktop.MouseEvent) { r.onHover(r.id, true) }
+
+// MouseMoved does nothing: the preview follows the row entered.
+func (r *suggestionRow) MouseMoved(*desktop.MouseEvent) {}
+
+// MouseOut goes back to the selected row's preview.
+func (r *suggestionRow) MouseOut() { r.onHover(r.id, false) }
+
+// suggestionText describes suggestion i of the list.
+func suggestionText(i int, s placement.Suggestion) string {
+	return lang.L("{{.N}}. {{.Model}}, heading {{.Heading}}°: +{{.Gain}} m² ({{.Share}}% of key-area ground)", map[string]any{
+		"N": i + 1, "Model": s.Model.Name, "Heading": fmt.Sprintf("%.0f", s.Camera.Heading),
+		"Gain": fmt.Sprintf("%.0f", s.Gain), "Share": fmt.Sprintf("%.1f", 100*s.GainShare),
+	})
+}
+
+// showSuggestions lists suggested cameras in place of the key-area table
+// and previews the first on the map.
 func (x *App) showSuggestions(sg []placement.Suggestion) {
 	if len(sg) == 0 {
 		dialog.ShowInformation(lang.L("Suggest cameras…"), lang.L("No camera would add coverage of the key areas."), x.win)
 		return
 	}
-	list := container.NewVBox()
-	var d dialog.Dialog
-	for i, s := range sg {
-		s := s
-		text := lang.L("{{.N}}. {{.Model}}, heading {{.Heading}}°: +{{.Gain}} m² ({{.Share}}% of key-area ground)", map[string]any{
-			"N": i + 1, "Model": s.Model.Name, "Heading": fmt.Sprintf("%.0f", s.Camera.Heading),
-			"Gain": fmt.Sprintf("%.0f", s.Gain), "Share": fmt.Sprintf("%.1f", 100*s.GainShare),
-		})
-		var add *widget.Button
-		add = widget.NewButton(lang.L("Add"), func() {
-			add.Disable()
-			x.addSuggestion(s)
-		})
-		list.Add(container.NewBorder(nil, nil, nil, add, widget.NewLabel(text)))
+	l := &suggestionList{items: sg, added: map[int]string{}, selected: -1, hovered: -1}
+	hover := func(id int, in bool) {
+		switch {
+		case in:
+			l.hovered = id
+		case l.hovered == id:
+			l.hovered = -1
+		default:
+			return
+		}
+		x.previewSuggestion()
 	}
-	d = dialog.NewCustom(lang.L("Suggest cameras…"), lang.L("Close"), list, x.win)
-	d.Show()
+	l.list = widget.NewList(
+		func() int { return len(l.items) },
+		func() fyne.CanvasObject { return newSuggestionRow(hover) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*suggestionRow)
+			row.id = id
+			text := suggestionText(id, l.items[id])
+			if code, ok := l.added[id]; ok {
+				text += " — " + lang.L("added as {{.Code}}", map[string]any{"Code": code})
+				row.add.Disable()
+			} else {
+				row.add.Enable()
+			}
+			row.label.SetText(text)
+			row.add.OnTapped = func() {
+				row.add.Disable()
+				x.addSuggestion(id)
+			}
+		})
+	l.list.OnSelected = func(id widget.ListItemID) {
+		l.selected = id
+		x.previewSuggestion()
+	}
+	title := widget.NewLabel(lang.L("Suggested cameras: select one to see where it would go"))
+	title.TextStyle.Bold = true
+	title.Truncation = fyne.TextTruncateEllipsis
+	closeB := widget.NewButton(lang.L("Close"), x.closeSuggestions)
+	l.box = container.NewBorder(container.NewBorder(nil, nil, nil, closeB, title), nil, nil, nil, l.list)
+	x.plan.sugg = l
+	x.plan.box.Objects = []fyne.CanvasObject{l.box}
+	x.plan.box.Refresh()
+	l.list.Select(0)
 }
 
-// suggestedCamera converts a suggestion of the plan r into a store camera,
-// coded after the suggestion unless the code is taken.
-func suggestedCamera(r *planResult, s placement.Suggestion) store.Camera {
-	c := s.Camera
-	code := c.ID
-	for n := 2; ; n++ {
-		if _, taken := r.model.Camera(code); !taken {
-			break
+// closeSuggestions puts the key-area table back in place of the
+// suggestions and takes the preview off the map.
+func (x *App) closeSuggestions() {
+	if x.plan.sugg == nil {
+		return
+	}
+	x.plan.sugg = nil
+	x.preview = nil
+	x.plan.box.Objects = []fyne.CanvasObject{x.plan.keyAreas}
+	x.plan.box.Refresh()
+	x.drawPlan()
+}
+
+// previewSuggestion shows on the map the suggestion pointed at, else the
+// one selected: its field of view and its mount, highlighted, and brings
+// it into view. A suggestion already added is not previewed: it is in the
+// plan.
+func (x *App) previewSuggestion() {
+	l, r := x.plan.sugg, x.planRes
+	x.preview = nil
+	i := -1
+	if l != nil {
+		i = l.selected
+		if l.hovered >= 0 {
+			i = l.hovered
 		}
-		code = fmt.Sprintf("%s-%d", c.ID, n)
+	}
+	if r == nil || i < 0 || i >= len(l.items) {
+		x.drawPlan()
+		return
+	}
+	if _, added := l.added[i]; added {
+		x.drawPlan()
+		return
+	}
+	c, zones, err := r.model.Preview(l.items[i].Camera)
+	if err != nil {
+		x.plan.say(refusal(l.items[i].Camera.ID, err))
+		x.drawPlan()
+		return
+	}
+	x.preview = previewShapes(r, c, zones, x.m.View().MetresPerPixel())
+	x.drawPlan()
+	at := r.sc.Plane.ToLonLat(c.At)
+	v, size := x.m.View(), x.m.Size()
+	if p := v.ToScreen(at); p[0] < 24 || p[1] < 24 || p[0] > float64(size.Width)-24 || p[1] > float64(size.Height)-24 {
+		x.m.FlyTo(at, max(v.Zoom, 18))
+	}
+}
+
+// previewShapes draws camera c with its zones: the zones translucent
+// with a strong outline, the mount as a dot about 12 px across at mpp
+// metres per pixel.
+func previewShapes(r *planResult, c coverage.Camera, zones []coverage.Zone, mpp float64) []mapview.Shape {
+	var out []mapview.Shape
+	for _, z := range zones {
+		out = append(out, mapview.Shape{Polygon: r.lonlat(z.Area), Fill: previewFill, Stroke: previewStroke})
+	}
+	rad := max(0.5, 6*mpp)
+	var ring orb.Ring
+	for k := 0; k <= 16; k++ {
+		a := 2 * math.Pi * float64(k%16) / 16
+		ring = append(ring, orb.Point{c.At[0] + rad*math.Cos(a), c.At[1] + rad*math.Sin(a)})
+	}
+	out = append(out, mapview.Shape{Polygon: r.lonlat(orb.Polygon{ring}), Fill: previewMount, Stroke: color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF}})
+	return out
+}
+
+// Names of planned cameras in both languages of the data (not of the
+// interface: the store keeps both), with their number.
+const (
+	plannedNameZh = "规划摄像机 %d"
+	plannedNameEn = "Planned camera %d"
+	plannedCode   = "PLAN-%d"
+)
+
+// suggestedCamera converts suggestion s of the plan r into a store
+// camera: the first planned-camera number whose code no camera of codes
+// has, with names "Planned camera N" and "规划摄像机 N" (the local name in
+// the interface's language).
+func suggestedCamera(r *planResult, s placement.Suggestion, codes map[string]bool) store.Camera {
+	c := s.Camera
+	taken := func(code string) bool {
+		if codes[code] {
+			return true
+		}
+		_, in := r.model.Camera(code)
+		return in
+	}
+	n := 1
+	for taken(fmt.Sprintf(plannedCode, n)) {
+		n++
+	}
+	names := store.Names{NameZh: fmt.Sprintf(plannedNameZh, n), NameEn: fmt.Sprintf(plannedNameEn, n)}
+	names.Name = names.NameEn
+	if locale.Current() == locale.Chinese {
+		names.Name = names.NameZh
 	}
 	return store.Camera{
-		Geom: r.sc.Plane.ToLonLat(c.At), Code: code, Model: s.Model.Name,
+		Geom: r.sc.Plane.ToLonLat(c.At), Names: names, Code: fmt.Sprintf(plannedCode, n), Model: s.Model.Name,
 		MountHeight: c.Height, Heading: c.Heading, Tilt: c.Tilt, HFOV: c.HFOV, VFOV: c.VFOV,
 		SensorWidth: c.SensorWidth, FocalLength: c.FocalLength,
 		ResolutionH: c.ResolutionH, ResolutionV: c.ResolutionV, MaxRange: c.Range,
@@ -718,35 +1061,100 @@ func suggestedCamera(r *planResult, s placement.Suggestion) store.Camera {
 	}
 }
 
-// addSuggestion inserts a suggested camera into the store, then reloads
-// the map and the plan.
-func (x *App) addSuggestion(s placement.Suggestion) {
-	r, st := x.planRes, x.store
-	if r == nil || st == nil {
+// addSuggestion inserts suggestion i of the list into the store as a
+// planned camera, in the background, then adds it to the plan, selects
+// it and remembers how to undo it.
+func (x *App) addSuggestion(i int) {
+	r, st, l := x.planRes, x.store, x.plan.sugg
+	if r == nil || st == nil || l == nil || i < 0 || i >= len(l.items) {
 		return
 	}
-	c := suggestedCamera(r, s)
+	s := l.items[i]
 	hand := do
 	go func() {
 		ctx, cancel := context.WithTimeout(x.ctx, 30*time.Second)
 		defer cancel()
-		err := st.Update(ctx, func(tx *store.Tx) error {
-			_, err := tx.Insert(c)
-			return err
-		})
+		var c store.Camera
+		var fid int64
+		var count int
+		cs, err := st.Cameras(ctx, store.World)
+		if err == nil {
+			codes := map[string]bool{}
+			for _, k := range cs {
+				codes[k.Code] = true
+			}
+			c = suggestedCamera(r, s, codes)
+			err = st.Update(ctx, func(tx *store.Tx) error {
+				var err error
+				fid, err = tx.Insert(c)
+				return err
+			})
+		}
+		if err == nil {
+			count, _ = st.Count(ctx, store.Cameras)
+		}
 		hand(func() {
 			if x.store != st {
 				return
 			}
 			if err != nil {
-				x.ShowError(err)
+				x.ShowError(fmt.Errorf("%s: %w", lang.L("Could not add the camera"), err))
 			} else {
+				x.layers.setCount(store.Cameras, count)
 				x.m.Reload()
-				x.load() // counts, and the plan again
+				if x.plan.sugg == l {
+					l.added[i] = c.Code
+					l.list.RefreshItem(i)
+					x.previewSuggestion()
+				}
+				cam := s.Camera
+				cam.ID = c.Code
+				if x.planRes == r {
+					x.planAdd(r, cam, fid)
+				}
+				x.pushUndo(camChange{st: st, fid: fid, id: c.Code, added: true})
+				x.m.Select(store.Cameras, fid)
+				x.selected(mapview.Selection{Layer: store.Cameras, FID: fid})
 			}
 			if settled != nil {
 				settled()
 			}
 		})
 	}()
+}
+
+// planAdd adds camera c, stored as fid, to the plan r and shows it.
+func (x *App) planAdd(r *planResult, c coverage.Camera, fid int64) {
+	if _, err := r.model.SetCamera(c); err != nil {
+		x.plan.say(refusal(c.ID, err))
+		return
+	}
+	r.camIDs[fid], r.fids[c.ID] = c.ID, fid
+	r.zones[c.ID] = r.cameraShapes(c.ID)
+	x.planChanged(r)
+}
+
+// planRemove takes camera id, stored as fid, out of the plan r.
+func (x *App) planRemove(r *planResult, id string, fid int64) {
+	if !r.model.RemoveCamera(id) {
+		return
+	}
+	delete(r.camIDs, fid)
+	delete(r.fids, id)
+	delete(r.zones, id)
+	if x.camEdit.id == id {
+		x.camEdit.hide()
+	}
+	x.planChanged(r)
+}
+
+// planChanged shows the plan r again after cameras came or went: the
+// coverage, the key areas and, in the background, the gaps.
+func (x *App) planChanged(r *planResult) {
+	r.cov = r.coverage()
+	x.drawPlan()
+	r.rows = r.keyAreas()
+	x.plan.rows = r.rows
+	x.plan.table.Refresh()
+	x.cameraDone()
 }

@@ -12,11 +12,15 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
 	"safetynet/data/demo"
 	"safetynet/data/store"
+	"safetynet/geo/coverage"
+	"safetynet/geo/placement"
 	"safetynet/ui/locale"
 	"safetynet/ui/mapview"
 )
@@ -69,9 +73,9 @@ func TestPlanShowsKeyAreasAndCoverage(t *testing.T) {
 		t.Fatalf("table is %d×%d, want 1×7", rows, cols)
 	}
 	cell := func(c int) string {
-		l := x.plan.table.CreateCell().(*widget.Label)
-		x.plan.table.UpdateCell(widget.TableCellID{Row: 0, Col: c}, l)
-		return l.Text
+		o := x.plan.table.CreateCell()
+		x.plan.table.UpdateCell(widget.TableCellID{Row: 0, Col: c}, o)
+		return o.(*fyne.Container).Objects[0].(*canvas.Text).Text
 	}
 	if got := cell(0); got != "KA-01" {
 		t.Errorf("code = %q", got)
@@ -201,8 +205,9 @@ func TestPlanShot(t *testing.T) {
 	}
 }
 
-func TestPlanSuggestAdds(t *testing.T) {
-	useLanguage(t, locale.English)
+// suggestStore is planStore with a key area no camera sees.
+func suggestStore(t *testing.T) *store.Store {
+	t.Helper()
 	s := planStore(t)
 	err := s.Update(context.Background(), func(tx *store.Tx) error {
 		x, y, d := 121.451, 31.2206, 0.0001 // south of a building, no camera near
@@ -213,44 +218,199 @@ func TestPlanSuggestAdds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return s
+}
+
+// rowsOf returns the suggestion rows the list draws.
+func rowsOf(o fyne.CanvasObject) []*suggestionRow {
+	var out []*suggestionRow
+	switch c := o.(type) {
+	case *suggestionRow:
+		return []*suggestionRow{c}
+	case fyne.Widget:
+		for _, k := range test.WidgetRenderer(c).Objects() {
+			out = append(out, rowsOf(k)...)
+		}
+	case *fyne.Container:
+		for _, k := range c.Objects {
+			out = append(out, rowsOf(k)...)
+		}
+	}
+	return out
+}
+
+// previewed returns the mount of the suggestion previewed on the map
+// (longitude/latitude), and whether the map's coverage shows one.
+func previewed(x *App) (orb.Point, bool) {
+	cov := x.m.Coverage()
+	if cov == nil {
+		return orb.Point{}, false
+	}
+	for _, sh := range cov.Shapes {
+		if sh.Fill == previewMount {
+			return sh.Polygon.Bound().Center(), true
+		}
+	}
+	return orb.Point{}, false
+}
+
+func TestPlanSuggestPreviewAddUndo(t *testing.T) {
+	useLanguage(t, locale.English)
+	s := suggestStore(t)
 	x, ch := start(t, s)
 	wait(t, ch)
 	x.plan.toggle.SetChecked(true)
 	wait(t, ch)
-	if x.plan.suggest.Disabled() {
-		t.Fatal("Suggest is disabled with the plan shown")
+	if x.plan.suggest.Disabled() || !x.plan.suggest.Visible() {
+		t.Fatal("Suggest is not offered with the plan shown")
 	}
-	x.suggestCameras()
+	x.plan.suggest.OnTapped()
 	wait(t, ch)
-	if len(x.plan.suggestions) == 0 {
-		t.Fatal("no suggestions")
+	l := x.plan.sugg
+	if len(x.plan.suggestions) < 2 || l == nil {
+		t.Fatalf("%d suggestions, list %v; want at least 2 listed", len(x.plan.suggestions), l)
 	}
-	if x.win.Canvas().Overlays().Top() == nil {
-		t.Error("no dialog lists the suggestions")
+	if x.plan.box.Objects[0] != l.box {
+		t.Error("the suggestions are not shown in place of the table")
 	}
-	c := suggestedCamera(x.planRes, x.plan.suggestions[0])
-	if c.Code != "PLAN-1" || c.Geom.Lon() < 121.44 || c.Geom.Lon() > 121.46 || c.Geom.Lat() < 31.21 || c.Geom.Lat() > 31.23 {
-		t.Errorf("camera = %s at %v, want PLAN-1 near the community", c.Code, c.Geom)
+	mountOf := func(i int) orb.Point {
+		c, _, err := x.planRes.model.Preview(x.plan.suggestions[i].Camera)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.planRes.sc.Plane.ToLonLat(c.At)
 	}
-	x.addSuggestion(x.plan.suggestions[0])
-	wait(t, ch) // the insert
-	for x.planRes == nil {
-		wait(t, ch) // the counts and the plan again
+
+	// Before anything is added, the selected suggestion is on the map.
+	at, ok := previewed(x)
+	if !ok || !near(at, mountOf(0), 2e-6) {
+		t.Fatalf("preview at %v (%v), want suggestion 1's mount %v", at, ok, mountOf(0))
 	}
-	n, err := s.Count(context.Background(), store.Cameras)
-	if err != nil || n != 4 {
-		t.Errorf("cameras = %d (%v), want 4", n, err)
+	if _, in := x.planRes.model.Camera("PLAN-1"); in {
+		t.Fatal("the preview added the camera to the plan")
 	}
-	if _, ok := x.planRes.model.Camera("PLAN-1"); !ok {
-		t.Error("the new plan lacks PLAN-1")
+	// Pointing at the second row previews it; leaving goes back.
+	l.list.Resize(fyne.NewSize(700, 300))
+	rows := rowsOf(l.list)
+	var second *suggestionRow
+	for _, r := range rows {
+		if r.id == 1 {
+			second = r
+		}
 	}
+	if second == nil {
+		t.Fatalf("no row for suggestion 2 among %d rows", len(rows))
+	}
+	second.MouseIn(nil)
+	if at, _ := previewed(x); !near(at, mountOf(1), 2e-6) {
+		t.Errorf("preview at %v while pointing at row 2, want %v", at, mountOf(1))
+	}
+	second.MouseOut()
+	if at, _ := previewed(x); !near(at, mountOf(0), 2e-6) {
+		t.Errorf("preview at %v after leaving row 2, want the selected suggestion at %v", at, mountOf(0))
+	}
+	l.list.Select(1)
+	if at, _ := previewed(x); !near(at, mountOf(1), 2e-6) {
+		t.Errorf("preview at %v with row 2 selected, want %v", at, mountOf(1))
+	}
+
+	// Adding: stored with a name and a unique code, in the plan, shown.
+	second.add.OnTapped()
+	until(t, ch, "add", func() bool { return len(x.undo) == 1 })
+	until(t, ch, "feature panel", func() bool { return strings.Contains(x.info.title.Text, "Planned camera 1") })
 	cs, err := s.Cameras(context.Background(), store.World)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cs {
-		if c.Code == "PLAN-1" && c.Status != store.CameraPlanned {
-			t.Errorf("PLAN-1 stored with status %q, want %q", c.Status, store.CameraPlanned)
+	var added *store.Camera
+	for i, c := range cs {
+		if c.Code == "PLAN-1" {
+			added = &cs[i]
 		}
+	}
+	if len(cs) != 4 || added == nil {
+		t.Fatalf("cameras = %d, PLAN-1 %v; want 4 with PLAN-1", len(cs), added)
+	}
+	if added.NameEn != "Planned camera 1" || added.NameZh != "规划摄像机 1" || added.Status != store.CameraPlanned {
+		t.Errorf("PLAN-1 stored as %q / %q, status %q; want Planned camera 1 / 规划摄像机 1, planned", added.NameEn, added.NameZh, added.Status)
+	}
+	if !near(added.Geom, mountOf(1), 2e-6) {
+		t.Errorf("PLAN-1 stored at %v, want where it was previewed, %v", added.Geom, mountOf(1))
+	}
+	if _, in := x.planRes.model.Camera("PLAN-1"); !in {
+		t.Error("the plan lacks PLAN-1")
+	}
+	if _, ok := previewed(x); ok {
+		t.Error("the added camera is still previewed over the plan")
+	}
+	if got := cells(x)["Cameras"]; got != "4" {
+		t.Errorf("layer panel counts %q cameras, want 4", got)
+	}
+	// A second addition gets the next code.
+	first := rowsOf(l.list)[0]
+	first.add.OnTapped()
+	until(t, ch, "add", func() bool { return len(x.undo) == 2 })
+	if _, in := x.planRes.model.Camera("PLAN-2"); !in {
+		t.Error("the second camera added is not PLAN-2")
+	}
+
+	// Undo takes the additions back, last first: Ctrl+Z, then the menu.
+	x.win.Canvas().(fyne.Shortcutable).TypedShortcut(&fyne.ShortcutUndo{})
+	until(t, ch, "undo", func() bool { n, _ := s.Count(context.Background(), store.Cameras); return n == 4 })
+	if _, in := x.planRes.model.Camera("PLAN-2"); in {
+		t.Error("PLAN-2 still in the plan after undo")
+	}
+	x.undoItem.Action()
+	until(t, ch, "undo", func() bool { n, _ := s.Count(context.Background(), store.Cameras); return n == 3 })
+	until(t, ch, "counts", func() bool { return cells(x)["Cameras"] == "3" })
+	if _, in := x.planRes.model.Camera("PLAN-1"); in {
+		t.Error("PLAN-1 still in the plan after undo")
+	}
+	if !x.undoItem.Disabled {
+		t.Error("Edit › Undo enabled with nothing left to undo")
+	}
+	if len(l.added) != 0 {
+		t.Errorf("the list still marks %v as added", l.added)
+	}
+	until(t, ch, "the feature panel lets go of the camera taken back", func() bool { return x.info.title.Text == "Nothing selected" })
+
+	x.closeSuggestions()
+	if x.plan.box.Objects[0] != x.plan.keyAreas {
+		t.Error("Close did not bring the table back")
+	}
+	if _, ok := previewed(x); ok {
+		t.Error("a preview is left on the map after Close")
+	}
+}
+
+func TestSuggestedCameraCode(t *testing.T) {
+	useLanguage(t, locale.Chinese)
+	s := suggestStore(t)
+	r := computePlan(context.Background(), s, locale.Chinese)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	sg := placement.Suggestion{Camera: coverage.Camera{ID: "PLAN-1", At: orb.Point{1, 1}, HFOV: 60, ResolutionH: 1920, Range: 20}}
+	tests := []struct {
+		name  string
+		codes []string
+		code  string
+		local string
+	}{
+		{"the first", nil, "PLAN-1", "规划摄像机 1"},
+		{"after two", []string{"PLAN-1", "PLAN-2", "CAM-P1"}, "PLAN-3", "规划摄像机 3"},
+		{"a gap is filled", []string{"PLAN-2"}, "PLAN-1", "规划摄像机 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			codes := map[string]bool{}
+			for _, c := range tc.codes {
+				codes[c] = true
+			}
+			c := suggestedCamera(&r, sg, codes)
+			if c.Code != tc.code || c.Name != tc.local {
+				t.Errorf("code %q, name %q; want %q, %q", c.Code, c.Name, tc.code, tc.local)
+			}
+		})
 	}
 }

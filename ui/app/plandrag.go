@@ -123,16 +123,13 @@ func (x *App) dragStep(d *camDrag) {
 // camera cannot be where it is dragged.
 func (x *App) showStep(r *planResult, id string, st camStep) {
 	if st.err != nil {
-		x.plan.status.SetText(refusal(id, st.err))
-		x.plan.status.Show()
+		x.plan.say(refusal(id, st.err))
 		return
 	}
-	if x.plan.status.Visible() && len(r.rows) > 0 {
-		x.plan.status.Hide()
-	}
+	x.plan.say("")
 	r.zones[id] = st.zones
 	r.cov = r.coverage()
-	x.m.SetCoverage(r.cov)
+	x.drawPlan()
 	r.rows = st.rows
 	x.plan.rows = r.rows
 	x.plan.table.Refresh()
@@ -170,8 +167,7 @@ func (x *App) dropCamera(d *camDrag, p orb.Point) bool {
 	x.cameraDone() // the gap layer
 	if err != nil {
 		msg := refusal(d.id, err)
-		x.plan.status.SetText(msg)
-		x.plan.status.Show()
+		x.plan.say(msg)
 		dialog.ShowInformation(lang.L("Camera not moved"), msg, x.win)
 		return false
 	}
@@ -180,13 +176,22 @@ func (x *App) dropCamera(d *camDrag, p orb.Point) bool {
 	return true
 }
 
-// camChange is a camera change saved to the store, for Edit › Undo.
+// camChange is a camera change saved to the store, for Edit › Undo: a
+// camera moved or turned, or a planned camera added.
 type camChange struct {
 	st     *store.Store
 	fid    int64
 	id     string          // in the plan's model
 	before coverage.Camera // in the model
 	undo   store.Record    // writes the store's values back
+	added  bool            // the camera was added: undo deletes it
+}
+
+// pushUndo remembers c for Edit › Undo.
+func (x *App) pushUndo(c camChange) {
+	x.undo = append(x.undo, c)
+	x.undoItem.Disabled = false
+	x.menu.Refresh()
 }
 
 // saveCamera writes rec (a new position, or heading and field of view)
@@ -221,10 +226,9 @@ func (x *App) saveCamera(fid int64, id string, before coverage.Camera, rec store
 				if err != nil {
 					x.ShowError(fmt.Errorf("%s: %w", lang.L("Could not save the camera"), err))
 				} else {
-					x.undo = append(x.undo, camChange{st: st, fid: fid, id: id, before: before, undo: undo})
-					x.undoItem.Disabled = false
-					x.menu.Refresh()
+					x.pushUndo(camChange{st: st, fid: fid, id: id, before: before, undo: undo})
 				}
+				x.refreshSelected(store.Cameras, fid)
 			}
 			if settled != nil {
 				settled()
@@ -255,7 +259,7 @@ func (x *App) saveEdit() {
 }
 
 // undoCamera takes back the last camera change saved: in the store, and
-// in the plan when it shows the camera.
+// in the plan when it shows the camera. An added camera is deleted.
 func (x *App) undoCamera() {
 	if len(x.undo) == 0 {
 		return
@@ -270,27 +274,95 @@ func (x *App) undoCamera() {
 		return
 	}
 	if r := x.planRes; r != nil && r.fids[u.id] == u.fid {
-		if _, err := r.model.SetCamera(u.before); err == nil {
-			x.showStep(r, u.id, camStep{zones: r.cameraShapes(u.id), rows: r.keyAreas()})
-			if x.camEdit.id == u.id {
-				c, _ := r.model.Camera(u.id)
-				x.camEdit.edit(c)
+		switch {
+		case u.added:
+			x.planRemove(r, u.id, u.fid)
+		default:
+			if _, err := r.model.SetCamera(u.before); err == nil {
+				x.showStep(r, u.id, camStep{zones: r.cameraShapes(u.id), rows: r.keyAreas()})
+				if x.camEdit.id == u.id {
+					c, _ := r.model.Camera(u.id)
+					x.camEdit.edit(c)
+				}
+				x.cameraDone()
 			}
-			x.cameraDone()
 		}
+	}
+	if l := x.plan.sugg; l != nil && u.added {
+		for i, code := range l.added {
+			if code == u.id {
+				delete(l.added, i)
+				l.list.RefreshItem(i)
+			}
+		}
+		x.previewSuggestion()
 	}
 	st, hand := u.st, do
 	go func() {
 		ctx, cancel := context.WithTimeout(x.ctx, 30*time.Second)
 		defer cancel()
-		err := st.Update(ctx, func(tx *store.Tx) error { return tx.UpdateRecord(store.Cameras, u.fid, u.undo) })
+		err := st.Update(ctx, func(tx *store.Tx) error {
+			if u.added {
+				return tx.Delete(store.Cameras, u.fid)
+			}
+			return tx.UpdateRecord(store.Cameras, u.fid, u.undo)
+		})
+		count := -1
+		if err == nil && u.added {
+			count, _ = st.Count(ctx, store.Cameras)
+		}
 		hand(func() {
 			if x.store == st {
-				if err != nil {
+				switch {
+				case err != nil:
 					x.ShowError(fmt.Errorf("%s: %w", lang.L("Could not save the camera"), err))
-				} else if u.undo.Geom != nil {
-					x.m.Reload() // the camera's symbol goes back
+				case u.added || u.undo.Geom != nil:
+					x.m.Reload() // the camera's symbol goes back, or away
 				}
+				if count >= 0 {
+					x.layers.setCount(store.Cameras, count)
+				}
+				x.refreshSelected(store.Cameras, u.fid)
+			}
+			if settled != nil {
+				settled()
+			}
+		})
+	}()
+}
+
+// refreshSelected reads the selected feature again and shows its
+// attributes as stored, when it is feature fid of layer (any feature when
+// layer is ""): after a save, an undo or an import. The camera editor
+// keeps its place; a feature that is gone is unselected.
+func (x *App) refreshSelected(layer string, fid int64) {
+	sel := x.shown
+	if sel.Layer == "" || x.store == nil || layer != "" && (sel.Layer != layer || sel.FID != fid) {
+		return
+	}
+	x.sel++
+	n, s := x.sel, x.store
+	hand := do
+	go func() {
+		ctx, cancel := context.WithTimeout(x.ctx, 5*time.Second)
+		defer cancel()
+		r, ok, err := s.Get(ctx, sel.Layer, sel.FID)
+		hand(func() {
+			if n != x.sel || x.store != s {
+				return
+			}
+			switch {
+			case err != nil:
+				x.plan.say(err.Error())
+			case !ok:
+				x.shown = mapview.Selection{}
+				if cur := x.m.Selected(); cur.Layer == sel.Layer && cur.FID == sel.FID {
+					x.m.Select("", 0)
+				}
+				x.camEdit.hide()
+				x.info.clear()
+			default:
+				x.info.show(sel.Layer, r)
 			}
 			if settled != nil {
 				settled()
