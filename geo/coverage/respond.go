@@ -746,7 +746,7 @@ func (m *Model) Aim(id string) (orb.Point, bool) {
 		d0 = math.Max(lo, math.Min(hi, k.Height/math.Tan(k.Tilt*math.Pi/180)))
 	}
 	obs := m.walk.Obstacles()
-	for _, turn := range []float64{0, -0.125, 0.125, -0.25, 0.25, -0.375, 0.375} {
+	for _, turn := range []float64{0, -0.125, 0.125, -0.25, 0.25, -0.375, 0.375, -0.45, 0.45} {
 		s, c := math.Sincos((k.Heading + turn*k.hfov) * math.Pi / 180)
 		for step := 0.0; d0-step >= lo || d0+step <= hi; step++ {
 			for _, d := range []float64{d0 - step, d0 + step} {
