@@ -19,6 +19,7 @@ import (
 	"safetynet/data/store"
 	"safetynet/geo/coverage"
 	"safetynet/geo/fire"
+	"safetynet/geo/walk"
 )
 
 // fixture is the demo community written to a GeoPackage and read back as
@@ -400,16 +401,38 @@ func TestLoadAccessPoints(t *testing.T) {
 }
 
 // BenchmarkRespondDemo answers the alarms of every source of the demo in
-// turn, as the console does on selecting one.
+// turn, as the console does on selecting one: without units, and with a
+// unit on each of the three patrol routes.
 func BenchmarkRespondDemo(b *testing.B) {
 	f := demoFixture(b)
 	qs := make([]orb.Point, len(f.sources))
 	for i, s := range f.sources {
 		qs[i] = f.sc.ToMetres(s.At)
 	}
-	units := []orb.Point{f.sc.ToMetres(f.sources[0].At), f.sc.ToMetres(f.sources[len(f.sources)/2].At)}
+	var units []orb.Point
+	for i, p := range f.sc.Scene.Patrols {
+		units = append(units, p.Line[(i*7)%len(p.Line)])
+	}
+	f.m.Respond(qs[0], coverage.RespondOptions{}) // builds the walking graph
+	for _, bc := range []struct {
+		name  string
+		units []orb.Point
+	}{{"alarm", nil}, {"alarm and 3 units", units}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				f.m.Respond(qs[i%len(qs)], coverage.RespondOptions{Units: bc.units})
+			}
+		})
+	}
+}
+
+// BenchmarkWalkGraph builds the visibility graph of the demo's walking
+// map, as the first Respond does.
+func BenchmarkWalkGraph(b *testing.B) {
+	f := demoFixture(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		f.m.Respond(qs[i%len(qs)], coverage.RespondOptions{Units: units})
+		g := walk.NewGraph(f.m.Walk(), 2)
+		b.ReportMetric(float64(g.Links()), "links")
 	}
 }

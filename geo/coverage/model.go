@@ -66,6 +66,10 @@ type Model struct {
 	paths     [][]door  // per building footprint, where footpaths meet it
 	walkIDs   []string  // ID of each footprint of the walking map
 
+	graphOnce sync.Once     // builds graph and equipAt on first use
+	graph     *walk.Graph   // of the walking map's corners
+	equipAt   []walk.Anchor // of each piece of equipment in graph
+
 	problems []Problem
 }
 
