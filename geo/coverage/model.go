@@ -24,9 +24,9 @@ const bucketSize = 32.0
 // Model is the coverage of one scene, kept up to date as cameras are
 // added, moved and removed.
 //
-// A Model is safe for concurrent use: queries (Seeing, KeyAreas, Zones,
-// ...) take a read lock and may run together; SetCamera and RemoveCamera
-// take the write lock.
+// A Model is safe for concurrent use: queries (Seeing, Respond, KeyAreas,
+// Zones, ...) take a read lock and may run together; SetCamera and
+// RemoveCamera take the write lock.
 type Model struct {
 	mu sync.RWMutex
 

@@ -487,13 +487,14 @@ func (m *Model) Respond(q orb.Point, opt RespondOptions) Response {
 
 // WalkTo returns the walking distance in metres from p to the nearest of
 // r's spots plus that spot's Offset, and the spot's index; +Inf and
-// -1 when it is further than limit metres. It lets a caller measure the
-// walk of a unit that reports after Respond; it is safe for concurrent
-// use.
+// -1 when it is further than limit metres (at most 100 km). It lets a
+// caller measure the walk of a unit that reports after Respond; it is
+// safe for concurrent use.
 func (m *Model) WalkTo(r Response, p orb.Point, limit float64) (float64, int) {
 	if badNumber(p[0], p[1]) || !(limit > 0) {
 		return math.Inf(1), -1
 	}
+	limit = min(limit, 1e5)
 	ds, via := m.walkTo(r.Spots, nil, []orb.Point{m.standOff(p)}, limit, 1)
 	return ds[0], via[0]
 }

@@ -248,6 +248,14 @@ func TestRespondUnits(t *testing.T) {
 			t.Errorf("WalkTo from %v: %v m to spot %d, want +Inf, -1", p, d, spot)
 		}
 	}
+	// No limit: as far as it goes (round the corner of B); from the pond,
+	// nowhere.
+	if d, _ := m.WalkTo(r, orb.Point{1000, 1000}, math.Inf(1)); math.Abs(d-(8.5+math.Hypot(10, 0.5)+math.Hypot(980, 1000))) > 0.01 {
+		t.Errorf("WalkTo without a limit: %.2f m", d)
+	}
+	if d, _ := m.WalkTo(r, orb.Point{-30, -20}, math.Inf(1)); !math.IsInf(d, 1) {
+		t.Errorf("WalkTo from the pond without a limit: %.2f m", d)
+	}
 }
 
 func TestRespondBadInput(t *testing.T) {
