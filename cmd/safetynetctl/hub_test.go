@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
+	"safetynet/data/scene"
 	"safetynet/data/store"
 	"safetynet/feeds/event"
 	"safetynet/feeds/hub"
@@ -134,13 +135,14 @@ func distanceToLine(ls orb.LineString, p orb.Point) float64 {
 
 // TestSimulate plays the demo community for a few seconds, fast, and checks
 // that the story is realistic: patrols on their routes, checkpoints where
-// they are, alarms where the cameras, gates and detectors are, one camera
-// going offline and back.
+// they are, alarms from the community's fixed alarm sources (scene.Sources:
+// where the cameras look, at the gates, detectors inside the buildings),
+// one camera going offline and back.
 func TestSimulate(t *testing.T) {
 	th := startHub(t)
 	db := filepath.Join(t.TempDir(), "demo.gpkg")
 	mustCtl(t, "demo", "--db", db)
-	out := mustCtl(t, "simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--duration", "4s", "--rate", "100", "--speed", "60", "--seed", "7")
+	out := mustCtl(t, "simulate", "--db", db, "--hub", th.url, "--token", th.publisher, "--duration", "4s", "--rate", "100", "--speed", "60", "--seed", "7", "--accel", "3600")
 	if !strings.Contains(out, "acknowledged, 0 refused") {
 		t.Errorf("summary: %s", out)
 	}
@@ -153,17 +155,21 @@ func TestSimulate(t *testing.T) {
 	routes, _ := s.PatrolRoutes(ctx, store.World)
 	checks, _ := s.Checkpoints(ctx, store.World)
 	cams, _ := s.Cameras(ctx, store.World)
-	gates, _ := s.AccessPoints(ctx, store.World)
+	sources, err := scene.Sources(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
 	byRoute := map[string]orb.LineString{}
 	for _, r := range routes {
 		byRoute[r.Code] = r.Geom
 	}
-	places := map[string]orb.Point{}
+	places := map[string]orb.Point{} // of cameras, going offline and back
 	for _, c := range cams {
 		places["camera:"+c.Code] = c.Geom
 	}
-	for _, g := range gates {
-		places["gate:"+g.Code] = g.Geom
+	alarms := map[string]orb.Point{} // of the alarm sources
+	for _, src := range sources {
+		alarms[src.Name()] = src.At
 	}
 	es := th.events(t)
 	if len(es) < 200 || len(es) > 420 { // a loaded machine drops ticks
@@ -198,9 +204,13 @@ func TestSimulate(t *testing.T) {
 			if near > 5 {
 				t.Errorf("%s: checkpoint %v reported %.1f m from where it is", e.ID, e.Properties["checkpoint"], near)
 			}
-		case "intrusion.perimeter", "access.forced_door", "access.tailgating", "camera.offline", "camera.online":
+		case "camera.offline", "camera.online":
 			if p, ok := places[e.Source]; !ok || p != pt {
 				t.Errorf("%s from %s at %v, not where that device is", e.Type, e.Source, pt)
+			}
+		case "intrusion.perimeter", "access.forced_door", "access.tailgating", "fire.smoke", "equipment.fault":
+			if p, ok := alarms[e.Source]; !ok || p != pt {
+				t.Errorf("%s from %s at %v, not where that alarm source is", e.Type, e.Source, pt)
 			}
 		}
 	}
@@ -208,6 +218,9 @@ func TestSimulate(t *testing.T) {
 		if counts[typ] == 0 {
 			t.Errorf("no %s in %v", typ, counts)
 		}
+	}
+	if n := counts["intrusion.perimeter"] + counts["access.forced_door"] + counts["access.tailgating"] + counts["fire.smoke"] + counts["equipment.fault"]; n == 0 {
+		t.Errorf("no alarms in %v", counts)
 	}
 	if counts["patrol.position"] < len(es)*3/4 {
 		t.Errorf("mostly positions expected: %v", counts)

@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
+	"safetynet/data/scene"
 	"safetynet/data/store"
 	"safetynet/feeds/client"
 	"safetynet/feeds/event"
@@ -204,9 +205,7 @@ type simulation struct {
 	prefix    string
 	patrols   []*patrol
 	cameras   []store.Camera
-	access    []store.AccessPoint
-	equipment []store.Equipment
-	smoke     []orb.Point // where smoke detectors fire: e-bike sheds, else buildings
+	sources   map[string][]scene.Source // the community's alarm sources, by kind
 	queue     []event.Event
 	last      time.Time
 	offlineAt time.Time
@@ -299,31 +298,13 @@ func newSimulation(ctx context.Context, s *store.Store, seed uint64, speed float
 	if sim.cameras, err = s.Cameras(ctx, store.World); err != nil {
 		return nil, err
 	}
-	if sim.access, err = s.AccessPoints(ctx, store.World); err != nil {
-		return nil, err
-	}
-	if sim.equipment, err = s.FireEquipment(ctx, store.World); err != nil {
-		return nil, err
-	}
-	hazards, err := s.Hazards(ctx, store.World)
+	srcs, err := scene.Sources(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range hazards {
-		if h.Category == "ebike_charging" && h.Geom != nil {
-			sim.smoke = append(sim.smoke, h.Geom.Bound().Center())
-		}
-	}
-	if len(sim.smoke) == 0 {
-		bs, err := s.Buildings(ctx, store.World)
-		if err != nil {
-			return nil, err
-		}
-		for i, b := range bs {
-			if i%10 == 0 && b.Geom != nil {
-				sim.smoke = append(sim.smoke, b.Geom.Bound().Center())
-			}
-		}
+	sim.sources = map[string][]scene.Source{}
+	for _, src := range srcs {
+		sim.sources[src.Kind] = append(sim.sources[src.Kind], src)
 	}
 	for _, r := range routes {
 		if len(r.Geom) < 2 {
@@ -517,33 +498,37 @@ func (sim *simulation) position(now time.Time, p *patrol) event.Event {
 	return e
 }
 
-// alarm makes one alarm of severity sev from a camera, a gate, a smoke
-// detector or a piece of equipment.
+// alarm makes one alarm of severity sev from one of the community's fixed
+// alarm sources (scene.Sources): a camera's analytics where it looks, a
+// gate, a smoke detector inside a building, a piece of equipment.
 func (sim *simulation) alarm(now time.Time, sev event.Severity) (event.Event, bool) {
 	var e event.Event
+	pick := func(kind string) scene.Source {
+		all := sim.sources[kind]
+		return all[sim.rng.IntN(len(all))]
+	}
 	switch k := sim.kind(sev); {
-	case k < 3 && len(sim.cameras) > 0:
-		c := sim.cameras[sim.rng.IntN(len(sim.cameras))]
-		e = sim.base(now, "intrusion.perimeter", event.Severe, c.Geom, "camera:"+c.Code, sim.say("intrusion", sim.name(c.Names)))
+	case k < 3 && len(sim.sources[scene.SourceCamera]) > 0:
+		c := pick(scene.SourceCamera)
+		e = sim.base(now, "intrusion.perimeter", event.Severe, c.At, c.Name(), sim.say("intrusion", sim.name(c.Names)))
 		e.Properties["camera"] = c.Code
 		e.Description = sim.say("intrusion.desc", c.Code)
-	case k < 6 && len(sim.access) > 0:
-		a := sim.access[sim.rng.IntN(len(sim.access))]
+	case k < 6 && len(sim.sources[scene.SourceGate]) > 0:
+		a := pick(scene.SourceGate)
 		typ, sev, what := "access.tailgating", event.Moderate, "tailgating"
 		if sim.rng.IntN(2) == 0 {
 			typ, sev, what = "access.forced_door", event.Severe, "forced"
 		}
-		e = sim.base(now, typ, sev, a.Geom, "gate:"+a.Code, sim.say(what, sim.name(a.Names)))
+		e = sim.base(now, typ, sev, a.At, a.Name(), sim.say(what, sim.name(a.Names)))
 		e.Properties["gate"] = a.Code
-	case k < 8 && len(sim.smoke) > 0:
-		p := sim.smoke[sim.rng.IntN(len(sim.smoke))]
-		code := fmt.Sprintf("SD-%02d", sim.rng.IntN(40)+1)
-		e = sim.base(now, "fire.smoke", event.Severe, p, "sensor:"+code, sim.say("smoke", code))
+	case k < 8 && len(sim.sources[scene.SourceSmoke]) > 0:
+		d := pick(scene.SourceSmoke)
+		e = sim.base(now, "fire.smoke", event.Severe, d.At, d.Name(), sim.say("smoke", d.Code))
 		e.Description = sim.say("smoke.desc")
-		e.Properties["sensor"] = code
-	case len(sim.equipment) > 0:
-		q := sim.equipment[sim.rng.IntN(len(sim.equipment))]
-		e = sim.base(now, "equipment.fault", event.Minor, q.Geom, "equipment:"+q.Code, sim.say("fault", strings.ReplaceAll(q.Kind, "_", " "), q.Code))
+		e.Properties["sensor"] = d.Code
+	case len(sim.sources[scene.SourceEquipment]) > 0:
+		q := pick(scene.SourceEquipment)
+		e = sim.base(now, "equipment.fault", event.Minor, q.At, q.Name(), sim.say("fault", strings.ReplaceAll(q.Detail, "_", " "), q.Code))
 		e.Properties["equipment"] = q.Code
 	default:
 		return e, false

@@ -44,6 +44,23 @@ type Scene struct {
 	// Left counts the features Load left out because they lie far from
 	// the community (see Community); Problems says where they are.
 	Left int
+
+	fids map[string]int64 // layer + "\x00" + ID -> fid
+}
+
+// FID returns the fid, in the store's layer, of the feature the scene
+// names id (a building, camera, access point, ... as coverage reports
+// it), so that its name and other columns can be looked up; ok is false
+// for an ID the scene does not have or a feature that was never stored.
+func (s *Scene) FID(layer, id string) (int64, bool) {
+	fid, ok := s.fids[layer+"\x00"+id]
+	return fid, ok
+}
+
+func (s *Scene) keep(layer, id string, fid int64) {
+	if fid > 0 {
+		s.fids[layer+"\x00"+id] = fid
+	}
 }
 
 // Load reads every layer of s and returns its scene: the community's
@@ -115,6 +132,13 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	for _, f := range es {
 		fs = append(fs, f)
 	}
+	as, err := s.AccessPoints(ctx, all)
+	if err := add(err); err != nil {
+		return nil, err
+	}
+	for _, f := range as {
+		fs = append(fs, f)
+	}
 	ks, err := s.KeyAreas(ctx, all)
 	if err := add(err); err != nil {
 		return nil, err
@@ -142,7 +166,7 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 // opaque one (a wall, a hedge, a solid fence) blocks sight too, whatever
 // its height; a fence one sees through (Opaque false) does not.
 func FromFeatures(fs []store.Feature) *Scene {
-	s := &Scene{}
+	s := &Scene{fids: map[string]int64{}}
 	var b orb.Bound
 	first := true
 	for _, f := range fs {
@@ -171,6 +195,7 @@ func FromFeatures(fs []store.Feature) *Scene {
 					bid = fmt.Sprintf("%s#%d", id, k+1)
 				}
 				s.Scene.Buildings = append(s.Scene.Buildings, coverage.Building{ID: bid, Footprint: proj.Project(p, m).(orb.Polygon)})
+				s.keep(store.Buildings, bid, f.FID)
 			}
 		case store.WaterArea:
 			id := ids.name(store.Water, "", f.OSMID, f.FID, i)
@@ -195,7 +220,9 @@ func FromFeatures(fs []store.Feature) *Scene {
 				}
 			}
 		case store.Camera:
-			s.Scene.Cameras = append(s.Scene.Cameras, camera(f, ids.name(store.Cameras, f.Code, f.OSMID, f.FID, i), m))
+			id := ids.name(store.Cameras, f.Code, f.OSMID, f.FID, i)
+			s.Scene.Cameras = append(s.Scene.Cameras, camera(f, id, m))
+			s.keep(store.Cameras, id, f.FID)
 		case store.PatrolRoute:
 			id := ids.name(store.PatrolRoutes, f.Code, "", f.FID, i)
 			rounds, prob := roundsPerDay(f.Shifts, f.RoundsPerShift)
@@ -208,10 +235,15 @@ func FromFeatures(fs []store.Feature) *Scene {
 			if kind == "" {
 				continue
 			}
+			id := ids.name(store.FireEquipment, f.Code, f.OSMID, f.FID, i)
 			s.Scene.Equipment = append(s.Scene.Equipment, coverage.Equipment{
-				ID: ids.name(store.FireEquipment, f.Code, f.OSMID, f.FID, i), At: m(f.Geom),
-				Kind: kind, Rating: f.FireClass, Hazard: f.HazardLevel,
+				ID: id, At: m(f.Geom), Kind: kind, Rating: f.FireClass, Hazard: f.HazardLevel,
 			})
+			s.keep(store.FireEquipment, id, f.FID)
+		case store.AccessPoint:
+			id := ids.name(store.AccessPoints, f.Code, f.OSMID, f.FID, i)
+			s.Scene.Access = append(s.Scene.Access, coverage.Access{ID: id, At: m(f.Geom), Kind: f.Kind})
+			s.keep(store.AccessPoints, id, f.FID)
 		case store.KeyArea:
 			s.Scene.KeyAreas = append(s.Scene.KeyAreas, coverage.KeyArea{
 				ID: ids.name(store.KeyAreas, f.Code, "", f.FID, i), Code: f.Code, Name: f.Label("en"),
@@ -268,6 +300,10 @@ func deref(f store.Feature) store.Feature {
 	case *store.KeyArea:
 		return *f
 	case *store.Land:
+		return *f
+	case *store.AccessPoint:
+		return *f
+	case *store.Hazard:
 		return *f
 	}
 	return f

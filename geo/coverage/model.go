@@ -24,9 +24,9 @@ const bucketSize = 32.0
 // Model is the coverage of one scene, kept up to date as cameras are
 // added, moved and removed.
 //
-// A Model is safe for concurrent use: queries (Seeing, KeyAreas, Zones,
-// ...) take a read lock and may run together; SetCamera and RemoveCamera
-// take the write lock.
+// A Model is safe for concurrent use: queries (Seeing, Respond, KeyAreas,
+// Zones, ...) take a read lock and may run together; SetCamera and
+// RemoveCamera take the write lock.
 type Model struct {
 	mu sync.RWMutex
 
@@ -60,6 +60,15 @@ type Model struct {
 	equipment []*equip
 	extMask   grid.Mask
 	hydMask   grid.Mask
+
+	access    []*access // fixed by New
+	entrances [][]int32 // per building footprint, its access points
+	paths     [][]door  // per building footprint, where footpaths meet it
+	walkIDs   []string  // ID of each footprint of the walking map
+
+	graphOnce sync.Once     // builds graph and equipAt on first use
+	graph     *walk.Graph   // of the walking map's corners
+	equipAt   []walk.Anchor // of each piece of equipment in graph
 
 	problems []Problem
 }
@@ -126,12 +135,20 @@ func New(s Scene, opt Options) (*Model, error) {
 		walkFoot = append(walkFoot, w.Area)
 	}
 	m.walk = walk.New(visibility.New(walkFoot, append(walls, fences...)))
+	for i := range m.walk.Obstacles().Footprints() {
+		if k := m.walk.Obstacles().Source(i); k < len(m.buildings) {
+			m.walkIDs = append(m.walkIDs, m.buildings[k])
+		} else {
+			m.walkIDs = append(m.walkIDs, s.Water[k-len(m.buildings)].ID)
+		}
+	}
 	m.roads = s.Roads
 
 	m.g, err = extent(s, opt)
 	if err != nil {
 		return nil, err
 	}
+	m.computeAccess(s.Access)
 	m.rasterObstacles(s)
 	m.rasterAreas(s.KeyAreas)
 
@@ -525,35 +542,44 @@ type Sight struct {
 func (m *Model) Seeing(p orb.Point) []Sight {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	var out []Sight
+	m.seeing(p, func(s Sight) { out = append(out, s) })
+	slices.SortFunc(out, bySight)
+	return out
+}
+
+// seeing calls fn for each camera that sees p, in no order. The caller
+// holds m.mu.
+func (m *Model) seeing(p orb.Point, fn func(Sight)) {
 	g := m.g
 	c := int(math.Floor((p[0] - g.X0) / bucketSize))
 	r := int(math.Floor((p[1] - g.Y0) / bucketSize))
 	if c < 0 || r < 0 || c >= m.bcols || r >= m.brows || badNumber(p[0], p[1]) {
-		return nil
+		return
 	}
-	var out []Sight
 	for _, i := range m.buckets[r*m.bcols+c] {
 		k := m.cams[i]
 		lv, ppm, d := k.level(p)
 		if lv < 0 {
 			continue
 		}
-		out = append(out, Sight{Camera: k.ID, Distance: d, PPM: ppm, Level: m.opt.Levels[lv].Name, Estimated: k.Estimated})
+		fn(Sight{Camera: k.ID, Distance: d, PPM: ppm, Level: m.opt.Levels[lv].Name, Estimated: k.Estimated})
 	}
-	slices.SortFunc(out, func(a, b Sight) int {
-		switch {
-		case a.PPM > b.PPM:
-			return -1
-		case a.PPM < b.PPM:
-			return 1
-		case a.Camera < b.Camera:
-			return -1
-		case a.Camera > b.Camera:
-			return 1
-		}
-		return 0
-	})
-	return out
+}
+
+// bySight orders sights best pixel density first, then by camera ID.
+func bySight(a, b Sight) int {
+	switch {
+	case a.PPM > b.PPM:
+		return -1
+	case a.PPM < b.PPM:
+		return 1
+	case a.Camera < b.Camera:
+		return -1
+	case a.Camera > b.Camera:
+		return 1
+	}
+	return 0
 }
 
 // Zone is the ground a camera sees at one image-detail level or better.

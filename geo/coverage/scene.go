@@ -41,6 +41,9 @@ type Scene struct {
 	Patrols   []Patrol
 	Equipment []Equipment
 	KeyAreas  []KeyArea
+	// Access holds the gates, doors and barriers: where people pass a
+	// wall, a fence or a building's outline. Model.Respond uses them.
+	Access []Access
 	// Site, when not empty, limits the gap layer to the community.
 	Site orb.MultiPolygon
 }
@@ -139,6 +142,18 @@ type KeyArea struct {
 	Fire bool
 }
 
+// Access is a gate, door, barrier or other way in or through. One in a
+// wall or fence (on its line, or in a gap between two of its ends) is an
+// opening people pass either way; one on a building's outline (up to 2 m
+// from it) is that building's entrance; any other stands on open ground.
+type Access struct {
+	ID string
+	At orb.Point
+	// Kind is what it is: vehicle_gate, pedestrian_gate, door, entrance,
+	// barrier, ramp, ... It does not change how it is used.
+	Kind string
+}
+
 // Options tune the computation. The zero value gives the defaults.
 type Options struct {
 	// Cell is the side of a raster cell, metres; default 0.5.
@@ -213,7 +228,7 @@ func (o Options) withDefaults() (Options, error) {
 // Problem is something wrong with one feature of the scene: which
 // feature, what is wrong and whether the feature was left out.
 type Problem struct {
-	Kind    string // "camera", "patrol", "equipment", "key area", "building"
+	Kind    string // "camera", "patrol", "equipment", "key area", "building", "access point"
 	ID      string
 	Msg     string
 	Skipped bool
