@@ -189,7 +189,7 @@ func prepare(ctx context.Context, s *store.Store, set Settings, language string)
 		return p, err
 	}
 	p.look = newLookups(s, m, sc, fids, names)
-	env.Coverage = p.look.coverage(rules.ModelCoverage(m))
+	env.Coverage = rules.ModelCoverage(m)
 	p.rules = rules.Defaults(env)
 	if set.Rules != "" {
 		if p.rules, err = rules.Parse([]byte(set.Rules)); err != nil {
@@ -208,6 +208,7 @@ func prepare(ctx context.Context, s *store.Store, set Settings, language string)
 func (l *liveConsole) run(ss *session, p prepared, set Settings) {
 	ss.c, ss.look, ss.rules = p.c, p.look, p.rules
 	l.shared.Store(p.c)
+	go p.look.m.PrepareRespond() // the walking graph, so that the first selection is quick
 	f := newFeed(p.c, p.engine, p.look)
 	hand := do
 	ctx := ss.ctx
@@ -294,6 +295,7 @@ func (l *liveConsole) stop() {
 	}
 	l.cur = nil
 	l.shared.Store(nil)
+	l.x.m.SetCameraStatus(nil)
 }
 
 // wait waits, at most d, for the goroutines of the last session to end.

@@ -3,30 +3,25 @@ package app
 import (
 	"context"
 	"fmt"
-	"math"
-	"sort"
 	"strconv"
-	"sync"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 
 	"safetynet/data/scene"
 	"safetynet/data/store"
 	"safetynet/feeds/console"
-	"safetynet/feeds/rules"
 	"safetynet/geo/coverage"
 	"safetynet/ui/locale"
 )
 
 // lookups answers who sees an alert and what is near it, from the
-// session's coverage model. The model changes only when the rules engine
-// takes a camera out or puts it back (under mu, on the feed goroutine);
-// lookups read it under mu's read lock, off the Fyne goroutine.
+// session's coverage model, off the Fyne goroutine. The model is safe for
+// concurrent use: the rules engine takes cameras out and puts them back
+// (a camera going off or online) while lookups ask it.
 type lookups struct {
 	s      *store.Store
-	mu     sync.RWMutex // guards m
 	m      *coverage.Model
 	sc     *scene.Scene     // read-only
 	camFID map[string]int64 // coverage camera ID -> fid in the cameras layer; read-only
@@ -86,21 +81,6 @@ func sourceNames(ctx context.Context, s *store.Store, language string) (map[stri
 	return out, nil
 }
 
-// coverage wraps the rules' coverage adapter of the model so that its
-// changes take the lookups' write lock.
-func (k *lookups) coverage(c rules.Coverage) rules.Coverage { return lockedCoverage{c, &k.mu} }
-
-type lockedCoverage struct {
-	c  rules.Coverage
-	mu *sync.RWMutex
-}
-
-func (lc lockedCoverage) SetOnline(camera string, online bool) (before, after map[string]float64, ok bool) {
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	return lc.c.SetOnline(camera, online)
-}
-
 // cameraFIDs maps the IDs the coverage scene gives cameras (their code,
 // else their OSM id, else cameras/fid) to their fids.
 func cameraFIDs(ctx context.Context, s *store.Store) (map[string]int64, error) {
@@ -124,7 +104,8 @@ func cameraFIDs(ctx context.Context, s *store.Store) (map[string]int64, error) {
 // nearResult is what near finds for one alert.
 type nearResult struct {
 	subject string
-	sights  []coverage.Sight
+	where   string // where the alarm is, as the answer reads it: "in Building 7, through its entrances"
+	sights  []nearSight
 	fids    []int64
 	equip   []nearEquipment
 	units   []nearUnit
@@ -132,91 +113,102 @@ type nearResult struct {
 	names   map[string]string // camera ID -> name
 }
 
+// nearSight is a camera that sees the alarm's place, and which spot of it
+// (an entrance, the gate's opening, the point).
+type nearSight struct {
+	coverage.Sight
+	spot string
+}
+
 type nearEquipment struct {
-	id, kind string
-	walk     float64
+	id, kind, name string
+	walk           float64
 }
 
 type nearUnit struct {
 	title string
-	dist  float64
+	walk  float64
 	stale bool
 }
 
-// near finds the cameras that see p, the nearest fire equipment on foot
-// and the nearest patrol units, with names in language. It reads the
-// store and may take milliseconds: call it off the Fyne goroutine.
+// near answers, for an alarm at p, where people and cameras reach it (the
+// entrances of a building it is in, the opening of a gate in a wall, else
+// the point itself), the cameras that see those places best first, the
+// nearest fire equipment and patrol units by walking from them, with
+// names in language. It reads the store and may take milliseconds: call
+// it off the Fyne goroutine.
 func (k *lookups) near(ctx context.Context, subject string, p orb.Point, units []console.Unit, language string) nearResult {
 	r := nearResult{subject: subject, links: map[string]string{}, names: map[string]string{}}
 	q := k.sc.ToMetres(p)
-	k.mu.RLock()
-	r.sights = k.m.Seeing(q)
-	r.equip = nearestEquipment(k.m, k.sc, q, 3)
-	k.mu.RUnlock()
-	for _, sg := range r.sights {
-		if fid, ok := k.camFID[sg.Camera]; ok {
+	var pts []orb.Point
+	var who []console.Unit
+	for _, u := range units {
+		if pt, ok := u.Event.Geometry.(orb.Point); ok {
+			pts, who = append(pts, k.sc.ToMetres(pt)), append(who, u)
+		}
+	}
+	resp := k.m.Respond(q, coverage.RespondOptions{Units: pts, MaxWalk: 1000})
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	name := func(layer, id string) string {
+		if fid, ok := k.sc.FID(layer, id); ok {
+			if rec, ok, err := k.s.Get(ctx, layer, fid); err == nil && ok {
+				return recordName(rec, language)
+			}
+		}
+		return id
+	}
+	spot := func(i int) string {
+		if i < 0 || i >= len(resp.Spots) || resp.Spots[i].Access == "" {
+			return ""
+		}
+		return name(store.AccessPoints, resp.Spots[i].Access)
+	}
+	switch resp.Place {
+	case coverage.InBuilding:
+		b := name(store.Buildings, resp.Building)
+		switch resp.Via {
+		case coverage.ViaEntrances:
+			r.where = lang.L("Inside {{.Building}}: cameras and walks to its entrances.", map[string]any{"Building": b})
+		case coverage.ViaPaths:
+			r.where = lang.L("Inside {{.Building}}: cameras and walks to where its paths meet it.", map[string]any{"Building": b})
+		default:
+			r.where = lang.L("Inside {{.Building}}: cameras and walks to the nearest of its walls.", map[string]any{"Building": b})
+		}
+	case coverage.AtAccess:
+		r.where = lang.L("At {{.Gate}}: cameras and walks to both sides of its opening.", map[string]any{"Gate": name(store.AccessPoints, resp.Access)})
+	case coverage.InWater:
+		r.where = lang.L("In the water: cameras and walks to its nearest shore.")
+	}
+	for _, w := range resp.Cameras {
+		r.sights = append(r.sights, nearSight{Sight: w.Sight, spot: spot(w.Spot)})
+		if fid, ok := k.camFID[w.Camera]; ok {
 			r.fids = append(r.fids, fid)
 		}
 	}
-	if len(r.fids) > 0 {
-		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		for _, sg := range r.sights {
-			fid, ok := k.camFID[sg.Camera]
-			if !ok {
-				continue
-			}
-			if rec, ok, err := k.s.Get(ctx, store.Cameras, fid); err == nil && ok {
-				r.names[sg.Camera] = recordName(rec, language)
-				for _, key := range []string{"stream_url", "snapshot_url"} {
-					if u, _ := rec.Props[key].(string); u != "" && r.links[sg.Camera] == "" {
-						r.links[sg.Camera] = u
-					}
+	for _, sg := range r.sights {
+		fid, ok := k.camFID[sg.Camera]
+		if !ok {
+			continue
+		}
+		if rec, ok, err := k.s.Get(ctx, store.Cameras, fid); err == nil && ok {
+			r.names[sg.Camera] = recordName(rec, language)
+			for _, key := range []string{"stream_url", "snapshot_url"} {
+				if u, _ := rec.Props[key].(string); u != "" && r.links[sg.Camera] == "" {
+					r.links[sg.Camera] = u
 				}
 			}
 		}
 	}
-	for _, u := range units {
-		if pt, ok := u.Event.Geometry.(orb.Point); ok {
-			r.units = append(r.units, nearUnit{title: unitTitle(u), dist: geo.Distance(p, pt), stale: u.Stale})
-		}
+	for _, e := range resp.Equipment {
+		r.equip = append(r.equip, nearEquipment{id: e.ID, kind: e.Kind, name: name(store.FireEquipment, e.ID), walk: e.Walk})
 	}
-	sort.Slice(r.units, func(i, j int) bool { return r.units[i].dist < r.units[j].dist })
-	if len(r.units) > 3 {
-		r.units = r.units[:3]
+	for _, u := range resp.Units {
+		if u.Unit >= 0 && u.Unit < len(who) {
+			r.units = append(r.units, nearUnit{title: unitTitle(who[u.Unit]), walk: u.Walk, stale: who[u.Unit].Stale})
+		}
 	}
 	return r
-}
-
-// nearestEquipment returns the n pieces of fire equipment nearest to q
-// (metres) on foot, among the 12 nearest in a straight line.
-func nearestEquipment(m *coverage.Model, sc *scene.Scene, q orb.Point, n int) []nearEquipment {
-	type cand struct {
-		e coverage.Equipment
-		d float64
-	}
-	var cs []cand
-	for _, e := range sc.Scene.Equipment {
-		cs = append(cs, cand{e, math.Hypot(e.At[0]-q[0], e.At[1]-q[1])})
-	}
-	sort.Slice(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
-	if len(cs) > 12 {
-		cs = cs[:12]
-	}
-	var out []nearEquipment
-	w := m.Walk()
-	for _, c := range cs {
-		d := w.Distance(c.e.At, q, 1000)
-		if math.IsInf(d, 1) || d > 1000 {
-			continue
-		}
-		out = append(out, nearEquipment{id: c.e.ID, kind: c.e.Kind, walk: d})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].walk < out[j].walk })
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 // recordName is a record's name in language, else its other name, else

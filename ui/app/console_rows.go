@@ -81,11 +81,7 @@ func (r *queueRow) show(a console.Alert, now time.Time) {
 		r.title.Refresh()
 	}
 	r.status.SetText(rowStatus(a, now))
-	last := a.Last
-	if last.IsZero() {
-		last = a.Event.Time
-	}
-	r.when.SetText(last.Local().Format("15:04"))
+	r.when.SetText(lastAlarm(a).Local().Format("15:04"))
 	c := rowColour(a, now)
 	if r.bar.FillColor != c {
 		r.bar.FillColor = c

@@ -291,10 +291,33 @@ func (l *liveConsole) redraw() {
 		l.list.UnselectAll()
 	}
 	l.x.m.SetLive(liveItems(l.queue, snap.Units, l.selected), snap.Version)
+	l.x.m.SetCameraStatus(camerasDown(snap.Alerts))
 	l.x.setAlertCount(len(l.queue))
 	if l.selected != "" {
 		l.fillDetail(false)
 	}
+}
+
+// camerasDown returns the cameras an open camera.offline alert says are
+// down now, by code, for the map to mark.
+func camerasDown(alerts []console.Alert) map[string]string {
+	var out map[string]string
+	for _, a := range alerts {
+		if a.Event.Type != "camera.offline" || a.Status == console.StatusResolved || !a.Cleared.IsZero() {
+			continue
+		}
+		src := a.Event.Source
+		if !strings.HasPrefix(src, "camera:") {
+			src = a.Subject
+		}
+		if code, ok := strings.CutPrefix(src, "camera:"); ok && code != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[code] = "offline"
+		}
+	}
+	return out
 }
 
 // holding reports whether the queue's rows should hold still: the
@@ -409,9 +432,17 @@ func liveItems(queue []console.Alert, units []console.Unit, selected string) []m
 		items = append(items, mapview.LiveItem{ID: a.Subject, Kind: mapview.LiveAlert, Geometry: a.Event.Geometry,
 			Family: a.Event.TypeFamily(), Severity: a.Severity.Rank(), Heading: math.NaN(),
 			Stale: a.State == event.StaleState, Drill: a.Drill, New: a.Status == console.StatusNew,
-			Selected: a.Subject == selected, Label: a.Event.Title})
+			Selected: a.Subject == selected, Label: a.Event.Title, Time: lastAlarm(a)})
 	}
 	return items
+}
+
+// lastAlarm is the time of a's latest alarm.
+func lastAlarm(a console.Alert) time.Time {
+	if !a.Last.IsZero() {
+		return a.Last
+	}
+	return a.Event.Time
 }
 
 // selectAlert selects an alert: the map flies to it, and the cameras that
@@ -567,6 +598,12 @@ func (l *liveConsole) findNear(a console.Alert) {
 func (l *liveConsole) showNear(r nearResult) {
 	l.x.m.HighlightCameras(r.fids)
 	l.cams.Objects = nil
+	if r.where != "" {
+		w := widget.NewLabel(r.where)
+		w.Wrapping = fyne.TextWrapWord
+		w.Importance = widget.LowImportance
+		l.cams.Add(w)
+	}
 	if len(r.sights) == 0 {
 		l.cams.Add(widget.NewLabel(lang.L("No camera sees this place.")))
 	}
@@ -579,6 +616,9 @@ func (l *liveConsole) showNear(r nearResult) {
 		text := lang.L("{{.Camera}}: {{.PPM}} px/m ({{.Level}}), {{.Dist}} m", map[string]any{
 			"Camera": name, "PPM": strconv.FormatFloat(sg.PPM, 'f', 0, 64), "Level": translated("val." + sg.Level),
 			"Dist": strconv.FormatFloat(sg.Distance, 'f', 0, 64)})
+		if sg.spot != "" {
+			text += " · " + lang.L("sees {{.Where}}", map[string]any{"Where": sg.spot})
+		}
 		if sg.Estimated {
 			text += " · " + lang.L("heading estimated")
 		}
@@ -598,15 +638,19 @@ func (l *liveConsole) showNear(r nearResult) {
 		l.equip.Add(widget.NewLabel(lang.L("No fire equipment within 1 km on foot.")))
 	}
 	for _, e := range r.equip {
+		id := e.name
+		if id == "" {
+			id = e.id
+		}
 		l.equip.Add(widget.NewLabel(lang.L("{{.Kind}} {{.ID}}: {{.Dist}} m on foot", map[string]any{
-			"Kind": translated("equip." + e.kind), "ID": e.id, "Dist": strconv.FormatFloat(e.walk, 'f', 0, 64)})))
+			"Kind": translated("equip." + e.kind), "ID": id, "Dist": strconv.FormatFloat(e.walk, 'f', 0, 64)})))
 	}
 	l.units.Objects = nil
 	if len(r.units) == 0 {
-		l.units.Add(widget.NewLabel(lang.L("No patrol unit reporting.")))
+		l.units.Add(widget.NewLabel(lang.L("No patrol unit within 1 km on foot.")))
 	}
 	for _, u := range r.units {
-		t := lang.L("{{.Unit}}: {{.Dist}} m", map[string]any{"Unit": u.title, "Dist": strconv.FormatFloat(u.dist, 'f', 0, 64)})
+		t := lang.L("{{.Unit}}: {{.Dist}} m on foot", map[string]any{"Unit": u.title, "Dist": strconv.FormatFloat(u.walk, 'f', 0, 64)})
 		if u.stale {
 			t += " · " + lang.L("position stale")
 		}
