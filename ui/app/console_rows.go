@@ -15,6 +15,7 @@ import (
 
 	"safetynet/feeds/console"
 	"safetynet/feeds/event"
+	"safetynet/ui/mapview"
 )
 
 // queueRow is one row of the alert queue: a bar coloured by what the row
@@ -109,7 +110,10 @@ func rowStatus(a console.Alert, now time.Time) string {
 // rowColour is the colour of a row's bar.
 func rowColour(a console.Alert, now time.Time) color.Color {
 	th := fyne.CurrentApp().Settings().Theme()
-	v := fyne.CurrentApp().Settings().ThemeVariant()
+	v := fynetheme.VariantLight
+	if mapview.ThemeIsDark() {
+		v = fynetheme.VariantDark
+	}
 	switch {
 	case a.Shelved(now) || a.Status == console.StatusResolved:
 		return color.Transparent

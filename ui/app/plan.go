@@ -28,31 +28,6 @@ import (
 	"safetynet/ui/mapview"
 )
 
-// Colours of the plan's coverage layers.
-var (
-	// levelColours are the fills of camera zones by image-detail level,
-	// lowest first (viridis, translucent: nested zones darken inwards).
-	levelColours = []color.NRGBA{
-		{0x44, 0x01, 0x54, 0x60}, {0x41, 0x44, 0x87, 0x60}, {0x2A, 0x78, 0x8E, 0x68},
-		{0x22, 0xA8, 0x84, 0x70}, {0x7A, 0xD1, 0x51, 0x78}, {0xFD, 0xE7, 0x25, 0x80},
-	}
-	gapFill      = color.NRGBA{0xD5, 0x5E, 0x00, 0x38}
-	gapStroke    = color.NRGBA{0xD5, 0x5E, 0x00, 0xC0}
-	patrolFill   = color.NRGBA{0xCC, 0x79, 0xA7, 0x30}
-	extinguisher = color.NRGBA{0xE6, 0x9F, 0x00, 0xD0}
-)
-
-// levelColour returns the fill of camera zones at level index i.
-func levelColour(i int) color.NRGBA {
-	if i < 0 {
-		i = 0
-	}
-	if i >= len(levelColours) {
-		i = len(levelColours) - 1
-	}
-	return levelColours[i]
-}
-
 // planRow is one key area in the plan's table.
 type planRow struct {
 	code, name, level                     string
@@ -143,13 +118,14 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 		r.levelIndex[l.Name] = i
 	}
 	if p := m.Outline(coverage.PatrolLayer); len(p) > 0 {
-		r.under = append(r.under, mapview.Shape{Polygon: lonlat(p), Fill: patrolFill})
+		r.under = append(r.under, mapview.Shape{Polygon: lonlat(p), Fill: mapview.Plan().PatrolFill})
 	}
 	for _, id := range m.CameraIDs() {
 		r.zones[id] = r.cameraShapes(id)
 	}
 	if p := m.Outline(coverage.ExtinguisherLayer); len(p) > 0 {
-		r.ext = append(r.ext, mapview.Shape{Polygon: lonlat(p), Stroke: extinguisher})
+		pc := mapview.Plan()
+		r.ext = append(r.ext, mapview.Shape{Polygon: lonlat(p), Fill: pc.ReachFill, Stroke: pc.ReachStroke})
 	}
 	r.gap = r.gapShapes()
 	r.cov = r.coverage()
@@ -167,7 +143,7 @@ func (r *planResult) cameraShapes(id string) []mapview.Shape {
 	zones, _ := r.model.Zones(id)
 	var out []mapview.Shape
 	for _, z := range zones {
-		out = append(out, mapview.Shape{Polygon: r.lonlat(z.Area), Fill: levelColour(r.levelIndex[z.Level.Name])})
+		out = append(out, mapview.Shape{Polygon: r.lonlat(z.Area), Level: r.levelIndex[z.Level.Name] + 1})
 	}
 	return out
 }
@@ -175,7 +151,8 @@ func (r *planResult) cameraShapes(id string) []mapview.Shape {
 // gapShapes returns the gap layer.
 func (r *planResult) gapShapes() []mapview.Shape {
 	if p := r.model.Outline(coverage.GapLayer); len(p) > 0 {
-		return []mapview.Shape{{Polygon: r.lonlat(p), Fill: gapFill, Stroke: gapStroke}}
+		pc := mapview.Plan()
+		return []mapview.Shape{{Polygon: r.lonlat(p), Fill: pc.GapFill, Stroke: pc.GapStroke}}
 	}
 	return nil
 }
@@ -412,12 +389,13 @@ func (p *planPanel) show(r planResult) {
 	p.table.UnselectAll()
 	p.table.Refresh()
 	p.legend.Objects = nil
+	dark, pc := mapview.ThemeIsDark(), mapview.Plan()
 	for i, l := range r.levels {
-		p.legend.Add(swatch(levelColour(i), color.NRGBA{}, locale.Value(l)))
+		p.legend.Add(swatch(mapview.DetailLevelColour(i+1, dark), color.NRGBA{}, locale.Value(l)))
 	}
-	p.legend.Add(swatch(patrolFill, color.NRGBA{}, lang.L("patrol in sight")))
-	p.legend.Add(swatch(color.NRGBA{}, extinguisher, lang.L("extinguisher reach")))
-	p.legend.Add(swatch(gapFill, gapStroke, lang.L("nothing covers")))
+	p.legend.Add(swatch(pc.PatrolFill, color.NRGBA{}, lang.L("patrol in sight")))
+	p.legend.Add(swatch(pc.ReachFill, pc.ReachStroke, lang.L("extinguisher reach")))
+	p.legend.Add(swatch(pc.GapFill, pc.GapStroke, lang.L("nothing covers")))
 	p.legend.Refresh()
 	if len(r.rows) == 0 {
 		p.showEmpty(lang.L("No key areas: add key areas to see how well they are covered."))

@@ -464,6 +464,13 @@ func (m *Map) isDark() bool {
 	case 2:
 		return true
 	}
+	return ThemeIsDark()
+}
+
+// ThemeIsDark reports whether the app's theme draws dark: its own fixed
+// variant when it has one (ui/theme's ForcedVariant), else the system's.
+// Call it on the Fyne goroutine.
+func ThemeIsDark() bool {
 	a := fyne.CurrentApp()
 	if a == nil {
 		return false
