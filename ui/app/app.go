@@ -102,6 +102,7 @@ type App struct {
 
 	path, cursor, scale, measure *widget.Label
 	extent, notice               *statusLabel
+	statusBar                    *fyne.Container // laid out again when a status text changes width
 }
 
 // Options are what the command line sets for one run of the window.
@@ -188,8 +189,9 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 	if notice == "" {
 		x.notice.Hide()
 	}
-	status := container.NewVBox(widget.NewSeparator(), x.notice,
+	x.statusBar = container.NewVBox(widget.NewSeparator(), x.notice,
 		container.NewBorder(nil, nil, container.NewHBox(x.live.conn, x.cursor, x.scale, x.measure), x.extent, x.path))
+	status := x.statusBar
 
 	toolNames := []string{lang.L("Select"), lang.L("Measure distance"), lang.L("Measure area")}
 	tools := widget.NewRadioGroup(toolNames, nil)

@@ -239,8 +239,12 @@ func TestLongStatusNeverWidensTheWindow(t *testing.T) {
 	}
 	// A short state is shown whole.
 	x.live.setConn("Hub: connected", widget.SuccessImportance, "")
-	if got, want := x.live.conn.MinSize().Width, widget.NewLabel("Hub: connected").MinSize().Width; got < want {
-		t.Errorf("a short status is given %.0f px, needs %.0f to show whole", got, want)
+	want := widget.NewLabel("Hub: connected").MinSize().Width
+	if got := x.live.conn.MinSize().Width; got < want {
+		t.Errorf("a short status asks for %.0f px, needs %.0f to show whole", got, want)
+	}
+	if got := x.live.conn.Size().Width; got < want {
+		t.Errorf("a short status after a long one is laid out %.0f px wide, needs %.0f to show whole", got, want)
 	}
 }
 

@@ -106,7 +106,7 @@ func (l *liveConsole) buildView() {
 	}
 	l.rowH = newQueueRow(l).MinSize().Height
 	l.rate = widget.NewLabel("")
-	l.rate.Truncation = fyne.TextTruncateEllipsis
+	l.rate.Wrapping = fyne.TextWrapWord
 	l.banner = widget.NewButton("", l.showTop)
 	l.banner.Importance = widget.DangerImportance
 	l.banner.Hide()

@@ -193,9 +193,13 @@ func newStatusLabel(x *App) *statusLabel {
 // a click.
 func (s *statusLabel) set(text string, imp widget.Importance, detail string) {
 	s.detail = detail
+	before := s.MinSize().Width
 	s.Text = text
 	s.Importance = imp
 	s.Refresh()
+	if s.MinSize().Width != before && s.x != nil && s.x.statusBar != nil {
+		s.x.statusBar.Refresh() // the bar lays its texts out again
+	}
 }
 
 // statusWidth is the most a status-bar text asks for, in logical pixels.
