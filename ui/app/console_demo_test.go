@@ -92,6 +92,9 @@ func TestConsoleRightAnswersOnTheDemo(t *testing.T) {
 		}
 	}
 	t.Logf("North Gate: %s", cams)
+	if w := x.live.box.MinSize().Width; w > 330 {
+		t.Errorf("the alert's detail asks for %.0f px, more than the alert panel's 330 at 1280 px: it would squeeze the map", w)
+	}
 	if strings.Contains(cams, "No camera sees this place.") {
 		t.Errorf("the North Gate alarm says no camera sees it:\n%s", cams)
 	}

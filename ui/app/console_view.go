@@ -139,7 +139,7 @@ func (l *liveConsole) buildView() {
 		h.TextStyle.Bold = true
 		return h
 	}
-	l.detail = container.NewVBox(l.title, l.meta, l.marks, l.warn, container.NewGridWithColumns(4, l.ack, l.assign, l.resolve, l.shelve), l.note,
+	l.detail = container.NewVBox(l.title, l.meta, l.marks, l.warn, container.NewGridWithColumns(2, l.ack, l.assign, l.resolve, l.shelve), l.note,
 		heading(lang.L("Cameras that see it")), l.cams, l.open,
 		heading(lang.L("Nearest fire equipment on foot")), l.equip,
 		heading(lang.L("Nearest patrol units")), l.units)
@@ -148,8 +148,7 @@ func (l *liveConsole) buildView() {
 	l.hint = widget.NewLabel(lang.L("Select an alert to see it on the map, the cameras that see it and what is near. Ctrl+N: next alert, Ctrl+K: acknowledge, Ctrl+G: assign, Ctrl+R: resolve, Ctrl+H: shelve."))
 	l.hint.Wrapping = fyne.TextWrapWord
 	l.hint.Importance = widget.LowImportance
-	filters := container.NewVBox(container.NewGridWithColumns(2, l.statusSel, l.famSel),
-		container.NewGridWithColumns(3, l.sevSel, l.drillSl, l.windowSl), l.rate)
+	filters := container.NewVBox(container.NewGridWithColumns(2, l.statusSel, l.famSel, l.sevSel, l.drillSl, l.windowSl), l.rate)
 	l.side = container.NewVBox(l.hint, l.detail)
 	split := container.NewVSplit(container.NewBorder(l.banner, nil, nil, nil, l.list), container.NewVScroll(container.NewPadded(l.side)))
 	split.Offset = 0.4
@@ -296,6 +295,14 @@ func (l *liveConsole) redraw() {
 	if l.selected != "" {
 		l.fillDetail(false)
 	}
+}
+
+// wrapped is a label whose text wraps to the panel's width: a long line
+// never widens the panel.
+func wrapped(text string) *widget.Label {
+	w := widget.NewLabel(text)
+	w.Wrapping = fyne.TextWrapWord
+	return w
 }
 
 // camerasDown returns the cameras an open camera.offline alert says are
@@ -622,7 +629,7 @@ func (l *liveConsole) showNear(r nearResult) {
 		if sg.Estimated {
 			text += " · " + lang.L("heading estimated")
 		}
-		l.cams.Add(widget.NewLabel(text))
+		l.cams.Add(wrapped(text))
 		if first == "" && r.links[sg.Camera] != "" {
 			first = sg.Camera
 		}
@@ -642,7 +649,7 @@ func (l *liveConsole) showNear(r nearResult) {
 		if id == "" {
 			id = e.id
 		}
-		l.equip.Add(widget.NewLabel(lang.L("{{.Kind}} {{.ID}}: {{.Dist}} m on foot", map[string]any{
+		l.equip.Add(wrapped(lang.L("{{.Kind}} {{.ID}}: {{.Dist}} m on foot", map[string]any{
 			"Kind": translated("equip." + e.kind), "ID": id, "Dist": strconv.FormatFloat(e.walk, 'f', 0, 64)})))
 	}
 	l.units.Objects = nil
@@ -654,7 +661,7 @@ func (l *liveConsole) showNear(r nearResult) {
 		if u.stale {
 			t += " · " + lang.L("position stale")
 		}
-		l.units.Add(widget.NewLabel(t))
+		l.units.Add(wrapped(t))
 	}
 	l.cams.Refresh()
 	l.equip.Refresh()

@@ -165,21 +165,18 @@ func EventType(code string) string {
 func Family(code string) string { return keyed("family.", code) }
 
 // Source returns an event's source ("camera:CAM-012", "sensor:SD-07") in
-// the current language: the kind translated, then name when it is not
-// empty, else the code ("摄像机 北门 1", "Smoke detector SD-07").
+// the current language: name, the name of what it names, when it is not
+// empty; else the kind translated and the code ("传感器 SD-07").
 func Source(source, name string) string {
+	if name != "" {
+		return name
+	}
 	kind, code, ok := strings.Cut(source, ":")
 	if !ok {
-		if name != "" {
-			return name
-		}
 		return source
 	}
-	if name == "" {
-		name = code
-	}
 	if keys["source."+kind] {
-		return lang.X("source."+kind, kind) + " " + name
+		return lang.X("source."+kind, kind) + " " + code
 	}
-	return kind + " " + name
+	return kind + " " + code
 }
