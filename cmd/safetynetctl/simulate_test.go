@@ -1,185 +1,13 @@
 package main
 
 import (
-	"context"
-	"math"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"safetynet/data/store"
 	"safetynet/feeds/console"
 	"safetynet/feeds/event"
 )
-
-// simHour plays the demo community for d of real time at 5 events a
-// second with the rates r and returns what it sent.
-func simHour(t *testing.T, s *store.Store, seed uint64, r rates, d time.Duration, drill bool) []event.Event {
-	t.Helper()
-	sim, err := newSimulation(context.Background(), s, seed, 5, drill)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.rates = r
-	start := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
-	sim.start(start, d)
-	var out []event.Event
-	for now := start; now.Before(start.Add(d)); now = now.Add(200 * time.Millisecond) {
-		e := sim.next(now)
-		if err := e.Validate(); err != nil {
-			t.Fatalf("%s: %v", e.ID, err)
-		}
-		out = append(out, e)
-	}
-	return append(out, sim.finish(start.Add(d))...)
-}
-
-// alarmKinds are the types of the simulated alarms.
-var alarmKinds = map[string]bool{"intrusion.perimeter": true, "access.forced_door": true, "access.tailgating": true,
-	"fire.smoke": true, "equipment.fault": true}
-
-// story sums up a simulated run: alarms (first reports, not a chattering
-// device's repeats), their severities, the false ones (cancelled or back
-// to normal).
-type story struct {
-	alarms, repeats, falses int
-	sev                     map[event.Severity]int
-}
-
-func tell(es []event.Event) story {
-	st := story{sev: map[event.Severity]int{}}
-	for _, e := range es {
-		switch {
-		case e.Op == event.Cancel, strings.HasSuffix(e.Type, ".normal"):
-			st.falses++
-		case alarmKinds[e.Type] && e.Properties["repeat"] == true:
-			st.repeats++
-		case alarmKinds[e.Type]:
-			st.alarms++
-			st.sev[e.Severity]++
-		}
-	}
-	return st
-}
-
-// TestSimulatedAlarmRates: a default hour of the demo community has a few
-// alarms, most of them minor, some false; faster and configured runs keep
-// the severity mix of ISA-18.2 and the shares asked for.
-func TestSimulatedAlarmRates(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.gpkg")
-	mustCtl(t, "demo", "--db", db)
-	s, err := store.OpenWith(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-
-	t.Run("a default hour", func(t *testing.T) {
-		total := story{sev: map[event.Severity]int{}}
-		const hours = 8
-		for seed := uint64(1); seed <= hours; seed++ {
-			st := tell(simHour(t, s, seed, defaultRates(), time.Hour, false))
-			if st.alarms > 15 {
-				t.Errorf("seed %d: %d alarms in an hour, want a few", seed, st.alarms)
-			}
-			total.alarms += st.alarms
-			total.falses += st.falses
-			for k, v := range st.sev {
-				total.sev[k] += v
-			}
-		}
-		perHour := float64(total.alarms) / hours
-		t.Logf("%d hours: %.1f alarms an hour, severities %v, %d false of %d", hours, perHour, total.sev, total.falses, total.alarms)
-		if perHour < 1.5 || perHour > 8 {
-			t.Errorf("%.1f alarms an hour, want a few (about 4)", perHour)
-		}
-		if low := total.sev[event.Minor] + total.sev[event.Moderate]; low*2 <= total.alarms || total.sev[event.Minor] < total.sev[event.Severe]+total.sev[event.Extreme] {
-			t.Errorf("severities %v: want most of them minor", total.sev)
-		}
-		if total.falses == 0 || total.falses >= total.alarms {
-			t.Errorf("%d false of %d alarms, want some", total.falses, total.alarms)
-		}
-	})
-
-	for _, tc := range []struct {
-		name                            string
-		r                               rates
-		perHour, false, extreme, severe float64 // wanted
-	}{
-		{"accelerated 100 times", rates{perHour: 4, falseShare: 0.5, extremeShare: 0.05, severeShare: 0.15, accel: 100}, 400, 0.5, 0.05, 0.15},
-		{"configured", rates{perHour: 60, falseShare: 0.2, extremeShare: 0.1, severeShare: 0.4, accel: 10}, 600, 0.2, 0.1, 0.4},
-		{"no false alarms", rates{perHour: 300, falseShare: 0, extremeShare: 0, severeShare: 0, accel: 1}, 300, 0, 0, 0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			st := tell(simHour(t, s, 7, tc.r, time.Hour, false))
-			n := float64(st.alarms)
-			if math.Abs(n-tc.perHour) > 4*math.Sqrt(tc.perHour) {
-				t.Errorf("%d alarms in the hour, want about %.0f", st.alarms, tc.perHour)
-			}
-			within := func(what string, got, want float64) {
-				if sd := math.Sqrt(want * (1 - want) / n); math.Abs(got-want) > 4*sd+0.01 {
-					t.Errorf("%s share %.3f, want about %.2f", what, got, want)
-				}
-			}
-			within("false", float64(st.falses)/n, tc.false)
-			within("extreme", float64(st.sev[event.Extreme])/n, tc.extreme)
-			within("severe", float64(st.sev[event.Severe])/n, tc.severe)
-			if tc.false == 0 && st.repeats > 0 {
-				t.Errorf("%d repeats without false alarms", st.repeats)
-			}
-		})
-	}
-}
-
-// TestSimulatedHourOnTheConsole: an hour's alarms of the simulator in
-// three minutes, as a drill, on the console: repeats fold into their
-// alerts and cancelled alarms leave, so there are fewer alerts than
-// alarms; the console says it is in a flood; the drill's end closes every
-// alert it raised.
-func TestSimulatedHourOnTheConsole(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.gpkg")
-	mustCtl(t, "demo", "--db", db)
-	s, err := store.OpenWith(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	r := defaultRates()
-	r.perHour, r.accel = 60, 20
-	es := simHour(t, s, 3, r, 3*time.Minute, true)
-	st := tell(es)
-	end := es[len(es)-1]
-	if end.Type != console.TypeDrillEnd || end.Status != event.Exercise || end.Properties["drill"] != es[0].Properties["drill"] {
-		t.Fatalf("the drill ends with %s %s %v", end.Type, end.Status, end.Properties)
-	}
-	c := console.New(console.Options{})
-	cancels := 0
-	for i, e := range es[:len(es)-1] {
-		c.Apply(event.Message{Seq: int64(i + 1), Event: e}, e.Time)
-		if e.Op == event.Cancel {
-			cancels++
-		}
-	}
-	now := end.Time
-	snap := c.Snapshot(now)
-	alerts := 0
-	for _, a := range snap.Alerts {
-		if alarmKinds[a.Event.Type] {
-			alerts++
-		}
-	}
-	if alerts == 0 || alerts > st.alarms-cancels {
-		t.Errorf("%d alerts for %d alarms (%d repeats, %d cancelled)", alerts, st.alarms, st.repeats, cancels)
-	}
-	if !snap.Rate.Flood || snap.Rate.Recent > st.alarms {
-		t.Errorf("rate %+v for %d alarms in 3 minutes", snap.Rate, st.alarms)
-	}
-	c.Apply(event.Message{Seq: int64(len(es)), Event: end}, now)
-	if q := c.Snapshot(now).Queue(console.Filter{}, now); len(q) != 0 {
-		t.Errorf("%d drill alerts open after the drill ended", len(q))
-	}
-}
 
 // TestSimulateFlagsAndDrillEnd: the alarm flags are checked, an
 // accelerated run sends its alarms and false alarms through the hub, and
@@ -213,9 +41,18 @@ func TestSimulateFlagsAndDrillEnd(t *testing.T) {
 		t.Errorf("summary: %s", out)
 	}
 	es := th.events(t)
-	st := tell(es)
-	if st.alarms < 2 || st.falses == 0 {
-		t.Errorf("2 s at 7200 times real time: %d alarms, %d false; want a few and some false", st.alarms, st.falses)
+	alarms, falses := 0, 0
+	for _, e := range es {
+		switch {
+		case e.Op == event.Cancel, strings.HasSuffix(e.Type, ".normal"):
+			falses++
+		case e.Properties["repeat"] != true && (strings.HasPrefix(e.Type, "intrusion.") || strings.HasPrefix(e.Type, "access.") ||
+			e.Type == "fire.smoke" || e.Type == "equipment.fault"):
+			alarms++
+		}
+	}
+	if alarms < 2 || falses == 0 {
+		t.Errorf("2 s at 7200 times real time: %d alarms, %d false; want a few and some false", alarms, falses)
 	}
 	last := es[len(es)-1]
 	if last.Type != console.TypeDrillEnd || last.Status != event.Exercise || last.Properties["drill"] == nil ||
