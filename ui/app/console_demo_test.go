@@ -16,7 +16,7 @@ import (
 )
 
 // demoConsoleStore writes the demo community to a new GeoPackage.
-func demoConsoleStore(t *testing.T) *store.Store {
+func demoConsoleStore(t testing.TB) *store.Store {
 	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "demo.gpkg"))
 	if err != nil {

@@ -90,7 +90,7 @@ func testHub(t testing.TB) (url string, tokens [3]string) {
 	if tokens[2], err = toks.Add(ctx, "sensors", store.RolePublisher); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := hub.New(hub.Config{DB: db, Tokens: toks, Rate: -1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := hub.New(hub.Config{DB: db, Tokens: toks, Rate: -1, Ring: 1024, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

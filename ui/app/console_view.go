@@ -259,6 +259,7 @@ func (l *liveConsole) redraw() {
 		}
 		q, arrived = console.Hold(q, shown)
 	}
+	prev := l.queue
 	l.queue = q
 	l.showBanner(arrived)
 	l.showRate(snap.Rate)
@@ -279,7 +280,7 @@ func (l *liveConsole) redraw() {
 	if sound && l.settings.Sound {
 		playSound(l.settings.SoundFile)
 	}
-	l.list.Refresh()
+	l.refreshRows(prev)
 	if i := l.indexOf(l.selected); i >= 0 {
 		if l.listed != l.selected {
 			l.listed = l.selected
@@ -325,6 +326,41 @@ func camerasDown(alerts []console.Alert) map[string]string {
 		}
 	}
 	return out
+}
+
+// refreshRows redraws the rows of the queue that changed since prev: the
+// whole list when rows came, went or moved, else only the rows whose
+// alert changed. (A whole refresh of a widget.List builds a row just to
+// measure it; thirty a second of them is garbage for nothing.)
+func (l *liveConsole) refreshRows(prev []console.Alert) {
+	if len(prev) != len(l.queue) {
+		l.list.Refresh()
+		return
+	}
+	for i := range prev {
+		if prev[i].Subject != l.queue[i].Subject {
+			l.list.Refresh()
+			return
+		}
+	}
+	now := time.Now()
+	for i := range prev {
+		if rowOf(prev[i], now) != rowOf(l.queue[i], now) {
+			l.list.RefreshItem(i)
+		}
+	}
+}
+
+// row is what a row of the queue shows of an alert.
+type row struct {
+	title, status, when string
+	severity            event.Severity
+	bold                bool
+}
+
+func rowOf(a console.Alert, now time.Time) row {
+	return row{title: alertLine(a) + strconv.Itoa(a.Count) + a.Cleared.String() + strconv.FormatBool(a.Chattering),
+		status: rowStatus(a, now), when: lastAlarm(a).String(), severity: a.Severity, bold: a.Status == console.StatusNew}
 }
 
 // holding reports whether the queue's rows should hold still: the
