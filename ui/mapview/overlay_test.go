@@ -20,10 +20,10 @@ func TestOverlayStrips(t *testing.T) {
 	s := demoStore(t)
 	m, _ := showMap(t, s, 640, 400)
 	m.mu.Lock()
-	d := m.data
+	d, loadErr := m.data, m.loadErr
 	m.mu.Unlock()
 	if len(d.shapes[store.KeyAreas]) == 0 || len(d.sectors) == 0 {
-		t.Fatal("the demo has no key areas or no cameras")
+		t.Fatalf("the demo has no key areas or no cameras (%d key areas, %d sectors; load error %v)", len(d.shapes[store.KeyAreas]), len(d.sectors), loadErr)
 	}
 	ka := d.shapes[store.KeyAreas][0]
 	visible := map[string]bool{}
