@@ -161,6 +161,7 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 	x.m.OnSelectLive = x.liveSelected
 	x.m.OnLiveDrawn(x.live.drawn)
 	x.win.SetOnClosed(func() {
+		delete(dialogs, x.win)
 		x.cancel()
 		x.live.stop()
 		x.live.wait(closeWait) // the last save of the picture
@@ -471,7 +472,7 @@ func (x *App) imported(summary string, err error) {
 	x.m.SetStore(x.store)
 	x.load()
 	x.refreshSelected("", 0)
-	dialog.ShowInformation(lang.L("Import"), summary, x.win)
+	showInfo(x.win, lang.L("Import"), summary, x.m)
 }
 
 // Quit closes the window, after the console's last save (at most
@@ -485,7 +486,7 @@ func (x *App) Window() fyne.Window { return x.win }
 func (x *App) ShowAndRun() { x.win.ShowAndRun() }
 
 // ShowError shows err in a dialog over the window.
-func (x *App) ShowError(err error) { dialog.ShowError(err, x.win) }
+func (x *App) ShowError(err error) { showErr(x.win, err, x.m) }
 
 // ShowOpenError shows why the file at path could not be opened, with what
 // to do about it.

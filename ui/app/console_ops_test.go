@@ -510,3 +510,45 @@ func TestQueueFiltersAndShelving(t *testing.T) {
 		t.Errorf("after the drill: %q", subjects(x.live.queue))
 	}
 }
+
+// TestEveryDialogAnswersTheKeyboard: a message, a confirmation and the
+// import's question close on Enter or Esc with nothing focused, as the
+// window's canvas sends them; the focus then returns to the map.
+func TestEveryDialogAnswersTheKeyboard(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	x := startConsole(t, consoleStore(t), "", "", "Wang")
+	press := func(k fyne.KeyName) {
+		if f := x.win.Canvas().Focused(); f != nil {
+			f.TypedKey(&fyne.KeyEvent{Name: k})
+			return
+		}
+		x.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: k})
+	}
+	for _, tc := range []struct {
+		name string
+		open func()
+		key  fyne.KeyName
+	}{
+		{"an error, Enter", func() { x.ShowError(fmt.Errorf("the disk is full")) }, fyne.KeyReturn},
+		{"an error, Esc", func() { x.ShowError(fmt.Errorf("the disk is full")) }, fyne.KeyEscape},
+		{"import's question, Esc", func() { x.askImportTarget("/tmp/nowhere.osm") }, fyne.KeyEscape},
+		{"new community, Esc", func() { x.showNewCommunity() }, fyne.KeyEscape},
+		{"settings, Esc", func() { x.showSettings() }, fyne.KeyEscape},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.open()
+			if x.win.Canvas().Overlays().Top() == nil {
+				t.Fatal("no dialog")
+			}
+			press(tc.key)
+			if top := x.win.Canvas().Overlays().Top(); top != nil {
+				t.Errorf("%s left the dialog open", tc.key)
+				x.win.Canvas().Overlays().Remove(top)
+			}
+			if x.win.Canvas().Focused() != x.m {
+				t.Errorf("after the dialog the focus is on %T, want the map", x.win.Canvas().Focused())
+			}
+		})
+	}
+}

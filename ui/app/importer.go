@@ -51,7 +51,7 @@ func newImportProgress(ctx context.Context, win fyne.Window, text string) *impor
 	p.d = dialog.NewCustomWithoutButtons(lang.L("Import"), container.NewVBox(p.label, p.bar,
 		widget.NewButton(lang.L("Cancel"), p.cancel)), win)
 	p.d.Resize(fyne.NewSize(420, 160))
-	p.d.Show()
+	trackDialog(win, p.d, func() {}, p.cancel, nil) // Esc cancels the import
 	return p
 }
 
@@ -215,7 +215,7 @@ func (x *App) askImportTarget(src string) {
 		}
 	}, x.win)
 	d.Resize(fyne.NewSize(480, 220))
-	d.Show()
+	showConfirm(x.win, d, x.m)
 }
 
 // importInto reads the file at src in the background and writes it into
@@ -283,7 +283,7 @@ func (x *App) askFar(st *store.Store, read *source, d float64) {
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Import far from the community?"),
 		container.NewBorder(nil, container.NewHBox(cancel, merge, intoNew), nil, nil, l), x.win)
 	dlg.Resize(fyne.NewSize(560, 220))
-	dlg.Show()
+	trackDialog(x.win, dlg, intoNew.OnTapped, dlg.Hide, x.m)
 }
 
 // writeInto writes read into st in the background under progress p.
@@ -317,9 +317,9 @@ func (x *App) chooseNewFile(src string) {
 	} else if wd, err := os.Getwd(); err == nil {
 		dir = wd
 	}
-	folder := widget.NewEntry()
+	folder := newFormEntry()
 	folder.SetText(dir)
-	name := widget.NewEntry()
+	name := newFormEntry()
 	base := lang.L("community")
 	if src != "" {
 		base = strings.TrimSuffix(strings.TrimSuffix(filepath.Base(src), filepath.Ext(src)), ".osm")
@@ -355,7 +355,11 @@ func (x *App) chooseNewFile(src string) {
 		x.NewCommunity(filepath.Join(strings.TrimSpace(folder.Text), n), src)
 	}, x.win)
 	d.Resize(fyne.NewSize(620, 220))
-	d.Show()
+	name.OnSubmitted = func(string) { d.Confirm() }
+	folder.OnSubmitted = func(string) { d.Confirm() }
+	name.onCancel, folder.onCancel = d.Hide, d.Hide
+	name.window, folder.window = windowShortcuts{x.win}, windowShortcuts{x.win}
+	showConfirm(x.win, d, x.m)
 	x.win.Canvas().Focus(name)
 }
 
@@ -407,7 +411,7 @@ func (x *App) showNewCommunity() {
 		x.chooseNewFile(src)
 	}, x.win)
 	d.Resize(fyne.NewSize(520, 240))
-	d.Show()
+	showConfirm(x.win, d, x.m)
 }
 
 // NewCommunity creates a GeoPackage at path, fills it from the file at

@@ -132,8 +132,76 @@ func runMenuShortcut(m *fyne.Menu, s fyne.Shortcut) bool {
 	return false
 }
 
-// showForm shows a form dialog over win whose first field has focus,
-// where Enter in a field submits (when the form is valid) and Esc
+// keyDialog is a dialog the keyboard answers while it is the top one and
+// nothing in it has focus: Enter runs ok, Esc runs cancel.
+type keyDialog struct {
+	ok, cancel func()
+}
+
+// dialogs are the open dialogs of each window, the top one last; their
+// windows' canvases send unfocused keys to typedKey. Fyne goroutine only.
+var dialogs = map[fyne.Window][]*keyDialog{}
+
+// trackDialog shows d over win so that Enter runs ok and Esc cancel when
+// no field of it has focus (fields of showForm do the same themselves);
+// focus returns to after once the last dialog closes.
+func trackDialog(win fyne.Window, d dialog.Dialog, ok, cancel func(), after fyne.Focusable) {
+	kd := &keyDialog{ok: ok, cancel: cancel}
+	if _, seen := dialogs[win]; !seen {
+		win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) { typedKey(win, k) })
+	}
+	dialogs[win] = append(dialogs[win], kd)
+	d.SetOnClosed(func() {
+		ds := dialogs[win]
+		for i := range ds {
+			if ds[i] == kd {
+				dialogs[win] = append(ds[:i:i], ds[i+1:]...)
+				break
+			}
+		}
+		if len(dialogs[win]) == 0 && after != nil {
+			win.Canvas().Focus(after)
+		}
+	})
+	win.Canvas().Unfocus()
+	d.Show()
+}
+
+// typedKey answers the top dialog of win from the keyboard.
+func typedKey(win fyne.Window, k *fyne.KeyEvent) {
+	ds := dialogs[win]
+	if len(ds) == 0 {
+		return
+	}
+	top := ds[len(ds)-1]
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		top.ok()
+	case fyne.KeyEscape:
+		top.cancel()
+	}
+}
+
+// showInfo shows a message over win that Enter or Esc closes.
+func showInfo(win fyne.Window, title, msg string, after fyne.Focusable) {
+	d := dialog.NewInformation(title, msg, win)
+	trackDialog(win, d, d.Hide, d.Hide, after)
+}
+
+// showErr shows err over win in a dialog that Enter or Esc closes.
+func showErr(win fyne.Window, err error, after fyne.Focusable) {
+	d := dialog.NewError(err, win)
+	trackDialog(win, d, d.Hide, d.Hide, after)
+}
+
+// showConfirm shows d, a confirm dialog, over win: Enter confirms, Esc
+// cancels.
+func showConfirm(win fyne.Window, d *dialog.ConfirmDialog, after fyne.Focusable) {
+	trackDialog(win, d, d.Confirm, d.Hide, after)
+}
+
+// showForm shows a form dialog over win whose first text field has
+// focus, where Enter in a field submits (when the form is valid) and Esc
 // cancels; submit runs when the operator confirms. Focus returns to
 // after (the map) when the dialog closes.
 func showForm(win fyne.Window, title, confirm string, items []*widget.FormItem, submit func(), size fyne.Size, after fyne.Focusable) *dialog.FormDialog {
@@ -153,17 +221,19 @@ func showForm(win fyne.Window, title, confirm string, items []*widget.FormItem, 
 			e.OnSubmitted = func(string) { d.Submit() }
 			e.onCancel, e.window = d.Hide, keys
 		}
-		if f, ok := it.Widget.(fyne.Focusable); ok && first == nil {
-			first = f
+		switch f := it.Widget.(type) { // the first text field: Enter and Esc work there
+		case *formEntry:
+			if first == nil && !f.Disabled() {
+				first = f
+			}
+		case *formSelectEntry:
+			if first == nil && !f.Disabled() {
+				first = f
+			}
 		}
 	}
-	d.SetOnClosed(func() {
-		if after != nil {
-			win.Canvas().Focus(after)
-		}
-	})
 	d.Resize(size)
-	d.Show()
+	trackDialog(win, d, d.Submit, d.Hide, after)
 	if first != nil {
 		win.Canvas().Focus(first)
 	}
@@ -220,5 +290,5 @@ func (s *statusLabel) Tapped(*fyne.PointEvent) {
 	if s.detail == "" || s.x == nil || s.x.win == nil {
 		return
 	}
-	dialog.ShowInformation(lang.L("Details"), s.Text+"\n\n"+s.detail, s.x.win)
+	showInfo(s.x.win, lang.L("Details"), s.Text+"\n\n"+s.detail, s.x.m)
 }

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -882,7 +881,7 @@ func suggestionText(i int, s placement.Suggestion) string {
 // and previews the first on the map.
 func (x *App) showSuggestions(sg []placement.Suggestion) {
 	if len(sg) == 0 {
-		dialog.ShowInformation(lang.L("Suggest cameras…"), lang.L("No camera would add coverage of the key areas."), x.win)
+		showInfo(x.win, lang.L("Suggest cameras…"), lang.L("No camera would add coverage of the key areas."), x.m)
 		return
 	}
 	l := &suggestionList{items: sg, added: map[int]string{}, selected: -1, hovered: -1}

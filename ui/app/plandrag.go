@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"github.com/paulmach/orb"
 
@@ -168,7 +167,7 @@ func (x *App) dropCamera(d *camDrag, p orb.Point) bool {
 	if err != nil {
 		msg := refusal(d.id, err)
 		x.plan.say(msg)
-		dialog.ShowInformation(lang.L("Camera not moved"), msg, x.win)
+		showInfo(x.win, lang.L("Camera not moved"), msg, x.m)
 		return false
 	}
 	moved, _ := d.r.model.Camera(d.id) // moved onto a wall when dropped just inside

@@ -13,7 +13,6 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 )
 
@@ -124,7 +123,7 @@ func openCameraLink(a fyne.App, link string) {
 	u, err := checkLink(link)
 	if err != nil {
 		if ws := a.Driver().AllWindows(); len(ws) > 0 { // the app's window: the last one opened
-			dialog.ShowInformation(lang.L("Link not opened"), err.Error(), ws[len(ws)-1])
+			showInfo(ws[len(ws)-1], lang.L("Link not opened"), err.Error(), nil)
 		} else {
 			fyne.LogError("camera link not opened", err)
 		}
