@@ -280,7 +280,9 @@ func (s *statusLabel) MinSize() fyne.Size {
 	m := s.Label.MinSize()
 	if s.Text != s.measured {
 		full := widget.NewLabelWithStyle(s.Text, s.Alignment, s.TextStyle)
-		s.measured, s.natural = s.Text, full.MinSize().Width
+		// A little slack: the text's own truncation measures the glyphs
+		// again and must not find them a fraction of a pixel too wide.
+		s.measured, s.natural = s.Text, full.MinSize().Width+4
 	}
 	return fyne.NewSize(min(s.natural, statusWidth), m.Height)
 }
