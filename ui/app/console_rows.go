@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/lang"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -20,10 +21,10 @@ import (
 
 // queueRow is one row of the alert queue: a bar coloured by what the row
 // asks of the operator (a new alert: its severity; acknowledged: grey;
-// assigned: the unit's blue), the severity, the title with how many
+// assigned: the unit's blue), the title across the row with how many
 // alarms it folds and its marks (returned to normal, chattering, drill),
-// where it is in the workflow and the time of its last alarm. New alerts
-// are bold. The pointer over a row holds the queue's rows still.
+// and under it the severity, where it is in the workflow and the time of
+// its last alarm. New alerts are bold. The pointer over a row holds the queue's rows still.
 type queueRow struct {
 	widget.BaseWidget
 	l                        *liveConsole
@@ -37,11 +38,19 @@ func newQueueRow(l *liveConsole) *queueRow {
 	r.bar.SetMinSize(fyne.NewSize(4, 1))
 	r.sev = widget.NewLabel("EXTREME")
 	r.sev.TextStyle.Bold = true
+	r.sev.SizeName = fynetheme.SizeNameCaptionText
 	r.title = widget.NewLabel("")
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.status = widget.NewLabel("")
+	r.status.SizeName = fynetheme.SizeNameCaptionText
+	r.status.Truncation = fyne.TextTruncateEllipsis
 	r.when = widget.NewLabel("00:00")
-	r.box = container.NewBorder(nil, nil, container.NewHBox(r.bar, r.sev), container.NewHBox(r.status, r.when), r.title)
+	r.when.SizeName = fynetheme.SizeNameCaptionText
+	// Two lines: the title across the row; below it the severity, where
+	// the alert is in the workflow and the time of its last alarm.
+	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*fynetheme.InnerPadding()),
+		r.title, container.NewBorder(nil, nil, r.sev, r.when, r.status))
+	r.box = container.NewBorder(nil, nil, r.bar, nil, lines)
 	r.ExtendBaseWidget(r)
 	return r
 }

@@ -151,7 +151,7 @@ func (l *liveConsole) buildView() {
 	filters := container.NewVBox(container.NewGridWithColumns(2, l.statusSel, l.famSel, l.sevSel, l.drillSl, l.windowSl), l.rate)
 	l.side = container.NewVBox(l.hint, l.detail)
 	split := container.NewVSplit(container.NewBorder(l.banner, nil, nil, nil, l.list), container.NewVScroll(container.NewPadded(l.side)))
-	split.Offset = 0.4
+	split.Offset = 0.5
 	l.box = container.NewBorder(filters, nil, nil, nil, split)
 }
 
@@ -412,22 +412,18 @@ func (l *liveConsole) setPointer(in bool) {
 	}
 }
 
-// showRate shows the alarm load: new alarms in the flood window, a flood
-// when over its limit, and what is shelved or chattering.
+// showRate shows the alarm load on one line: new alarms in the flood
+// window, a flood when over its limit, the alarms of the hour and what is
+// shelved.
 func (l *liveConsole) showRate(r console.Rate) {
-	text := lang.L("{{.N}} alarms in the last {{.Min}} min", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes())})
+	text := lang.L("{{.N}} alarms in {{.Min}} min", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes())})
 	if r.Flood {
-		text = lang.L("ALARM FLOOD: {{.N}} alarms in {{.Min}} min (over {{.Limit}})", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes()), "Limit": r.Limit})
-	}
-	if h := r.Hour.Total(); h > 0 {
-		text += " · " + lang.L("last hour {{.N}}: {{.Top}}% extreme or severe", map[string]any{"N": h,
-			"Top": int(math.Round(100 * (r.Hour.Share(event.Extreme) + r.Hour.Share(event.Severe))))})
+		text = lang.L("ALARM FLOOD: {{.N}} in {{.Min}} min (limit {{.Limit}})", map[string]any{"N": r.Recent, "Min": int(r.Window.Minutes()), "Limit": r.Limit})
+	} else if h := r.Hour.Total(); h > 0 {
+		text += " · " + lang.L("1 h: {{.N}}", map[string]any{"N": h})
 	}
 	if r.Shelved > 0 {
 		text += " · " + lang.L("{{.N}} shelved", map[string]any{"N": r.Shelved})
-	}
-	if r.Chattering > 0 {
-		text += " · " + lang.L("{{.N}} chattering", map[string]any{"N": r.Chattering})
 	}
 	l.rate.SetText(text)
 	imp := widget.LowImportance
