@@ -469,7 +469,18 @@ func TestSlowSubscriber(t *testing.T) {
 		var m event.Message
 		_, b, err := ws.ReadMessage()
 		if err != nil {
-			if !websocket.IsCloseError(err, hub.CloseSlow) || !strings.Contains(err.Error(), "since=") {
+			// Dropped as too slow (4008, saying where to resume), or, when
+			// the machine is so loaded that a write to the full socket
+			// timed out first (WriteTimeout), cut: either way the hub did
+			// not wait, and the subscriber resumes below.
+			switch {
+			case websocket.IsCloseError(err, hub.CloseSlow):
+				if !strings.Contains(err.Error(), "since=") {
+					t.Fatalf("close %d without where to resume: %v", hub.CloseSlow, err)
+				}
+			case websocket.IsCloseError(err, websocket.CloseAbnormalClosure):
+				t.Logf("cut after a write timed out: %v", err)
+			default:
 				t.Fatalf("ended with %v, want close %d", err, hub.CloseSlow)
 			}
 			break
