@@ -20,10 +20,10 @@ import (
 
 // runQueue runs the work handed to the window until cond holds, calling
 // check after each piece (what an operator could have seen at that
-// moment); it fails after 15 s with what.
+// moment); it fails after waitLimit with what.
 func runQueue(t *testing.T, what string, check func(), cond func() bool) {
 	t.Helper()
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(waitLimit)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for !cond() {
@@ -36,7 +36,7 @@ func runQueue(t *testing.T, what string, check func(), cond func() bool) {
 				m.WaitIdle()
 			}
 		case <-deadline:
-			t.Fatalf("after 15 s: %s", what)
+			t.Fatalf("after %s: %s", waitLimit, what)
 		}
 	}
 }

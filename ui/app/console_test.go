@@ -149,10 +149,10 @@ func handOver(t testing.TB) *int {
 }
 
 // eventually runs the handed-over work until cond holds, failing after
-// 15 s with what.
+// waitLimit with what.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.After(15 * time.Second)
+	deadline := time.After(waitLimit)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for !cond() {
@@ -164,7 +164,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 				m.WaitIdle()
 			}
 		case <-deadline:
-			t.Fatalf("after 15 s: %s", what)
+			t.Fatalf("after %s: %s", waitLimit, what)
 		}
 	}
 }

@@ -19,14 +19,14 @@ import (
 // until runs what the window's goroutines hand over until ok holds.
 func until(t *testing.T, ch <-chan struct{}, what string, ok func() bool) {
 	t.Helper()
-	timeout := time.After(20 * time.Second)
+	timeout := time.After(waitLimit)
 	for !ok() {
 		select {
 		case fn := <-queue:
 			fn()
 		case <-ch:
 		case <-timeout:
-			t.Fatalf("%s: not within 20 s", what)
+			t.Fatalf("%s: not within %s", what, waitLimit)
 		}
 	}
 }

@@ -2,6 +2,12 @@
 
 package app
 
+import "time"
+
 // raceEnabled is true in a build with the race detector, which slows
 // everything several times: timing checks are left to the plain build.
 const raceEnabled = true
+
+// waitLimit is how long a test waits for the window to show what it
+// expects: the race detector makes everything several times slower.
+const waitLimit = 90 * time.Second
