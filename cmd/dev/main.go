@@ -35,7 +35,8 @@ import (
 
 // Packages are the Debian/Ubuntu packages each kind of task needs.
 var (
-	appPackages = []string{"gcc", "libc6-dev", "pkg-config", "libgl1-mesa-dev", "libx11-dev", "libxcursor-dev",
+	// zlib1g-dev: paulmach/osm/osmpbf uses github.com/datadog/czlib with cgo.
+	appPackages = []string{"gcc", "libc6-dev", "pkg-config", "zlib1g-dev", "libgl1-mesa-dev", "libx11-dev", "libxcursor-dev",
 		"libxrandr-dev", "libxinerama-dev", "libxi-dev", "libxxf86vm-dev", "fonts-noto-cjk", "fonts-wqy-microhei"}
 	testPackages = append(append([]string(nil), appPackages...),
 		"gdal-bin", "libxml2-utils", "xvfb", "xauth", "imagemagick", "poppler-utils", "xdotool")
@@ -146,8 +147,15 @@ func repoRoot() (string, error) {
 }
 
 // setEnv gives Fyne, Mesa and the tests their own config and cache
-// folders under bin/ and a UTF-8 locale, unless the caller set them.
+// folders under bin/ and a UTF-8 locale, unless the caller set them. Go's
+// own build cache stays where Go keeps it (GOCACHE is fixed to it before
+// XDG_CACHE_HOME moves), not in the checkout.
 func setEnv() {
+	if os.Getenv("GOCACHE") == "" {
+		if out, err := exec.Command("go", "env", "GOCACHE").Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
+			os.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+		}
+	}
 	abs, _ := filepath.Abs("bin")
 	for k, v := range map[string]string{
 		"XDG_CONFIG_HOME": filepath.Join(abs, "xdg", "config"),
