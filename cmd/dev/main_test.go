@@ -1,0 +1,29 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGofmtCheck: the test command's format check fails on a file gofmt
+// would change, naming it, and passes on formatted ones.
+func TestGofmtCheck(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("good.go", "package x\n\nfunc F() {}\n")
+	if err := gofmtCheck(context.Background(), dir); err != nil {
+		t.Fatalf("formatted files: %v", err)
+	}
+	write("bad.go", "package x\nfunc   G( ) {\n}\n")
+	err := gofmtCheck(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "bad.go") || strings.Contains(err.Error(), "good.go") {
+		t.Fatalf("an unformatted file: %v", err)
+	}
+}
