@@ -1,9 +1,7 @@
 package store
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -148,10 +146,6 @@ func ValidCameraStatus(s string) bool {
 	return s == "" || slices.Contains(CameraStatuses, s)
 }
 
-func statusError(s string) error {
-	return fmt.Errorf("camera status %q: use %s", s, strings.Join(CameraStatuses, ", "))
-}
-
 // Camera is a video camera. Angles are in degrees: Heading clockwise from
 // north, Tilt downward from the horizontal. The horizontal field of view is
 // HFOV, or when HFOV is 0 it follows from SensorWidth and FocalLength (mm).
@@ -182,6 +176,10 @@ type Camera struct {
 	StreamURL   string `gpkg:"stream_url,omitempty"`
 	SnapshotURL string `gpkg:"snapshot_url,omitempty"`
 	OSMID       string `gpkg:"osm_id,omitempty"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here (its own type, road group, image
+	// links, ...).
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 // Fire equipment kinds.

@@ -2,7 +2,9 @@ package store
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,12 +166,22 @@ func (d *layerDef) toValues(v reflect.Value) []any {
 	return out
 }
 
-// setField stores a value read from SQL (or a Record) into field c of v.
+// set stores a value read from SQL (or a Record) into field c of v.
+//
+// SQLite keeps whatever a program wrote, so a file edited elsewhere may
+// hold text in a number column. Reading never fails on such a value, so
+// that one bad feature does not stop a whole layer from loading: text that
+// reads as a number is that number, a compass word in heading is its
+// bearing (north, NE, 东北, ...), and any other text is NaN in a REAL field
+// (which coverage lists as "not a number") and 0 or false otherwise.
 func (c *colDef) set(v reflect.Value, x any) error {
 	fv := v.FieldByIndex(c.field)
 	if x == nil {
 		fv.SetZero()
 		return nil
+	}
+	if b, ok := x.([]byte); ok && fv.Kind() != reflect.String {
+		x = string(b)
 	}
 	switch fv.Kind() {
 	case reflect.String:
@@ -189,8 +201,27 @@ func (c *colDef) set(v reflect.Value, x any) error {
 			fv.SetFloat(f)
 			return nil
 		}
+		if s, ok := x.(string); ok {
+			f, ok := TextNumber(s)
+			if !ok && c.Name == "heading" {
+				f, ok = Compass(s)
+			}
+			if !ok {
+				f = math.NaN()
+			}
+			fv.SetFloat(f)
+			return nil
+		}
 	case reflect.Int, reflect.Int64:
 		if f, ok := toFloat(x); ok {
+			fv.SetInt(int64(f))
+			return nil
+		}
+		if s, ok := x.(string); ok {
+			f, ok := TextNumber(s)
+			if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				f = 0
+			}
 			fv.SetInt(int64(f))
 			return nil
 		}
@@ -205,6 +236,14 @@ func (c *colDef) set(v reflect.Value, x any) error {
 		case float64:
 			fv.SetBool(x != 0)
 			return nil
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "1", "true", "yes", "y", "t":
+				fv.SetBool(true)
+			default:
+				fv.SetBool(false)
+			}
+			return nil
 		}
 	case reflect.Struct: // time.Time
 		switch x := x.(type) {
@@ -213,19 +252,53 @@ func (c *colDef) set(v reflect.Value, x any) error {
 			return nil
 		case string:
 			return c.setDate(fv, x)
-		case []byte:
-			return c.setDate(fv, string(x))
 		}
 	}
 	return fmt.Errorf("column %s: cannot use %T %v as %s", c.Name, x, x, c.Type)
 }
 
-func (c *colDef) setDate(fv reflect.Value, s string) error {
-	t, err := parseDate(c.Name, s)
-	if err == nil {
-		fv.Set(reflect.ValueOf(t))
+// TextNumber reads s, text in a number column, as a number: "12", " 12.5 ",
+// "1e3"; ok is false for anything else, and for NaN and infinities.
+func TextNumber(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
 	}
-	return err
+	return f, true
+}
+
+// compass maps the words for the 16 points of the compass, in English and
+// Chinese, to their bearings in degrees clockwise from north.
+var compass = map[string]float64{
+	"n": 0, "nne": 22.5, "ne": 45, "ene": 67.5, "e": 90, "ese": 112.5, "se": 135, "sse": 157.5,
+	"s": 180, "ssw": 202.5, "sw": 225, "wsw": 247.5, "w": 270, "wnw": 292.5, "nw": 315, "nnw": 337.5,
+	"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225, "west": 270, "northwest": 315,
+	"north-east": 45, "south-east": 135, "south-west": 225, "north-west": 315,
+	"north east": 45, "south east": 135, "south west": 225, "north west": 315,
+	"北": 0, "东北": 45, "东": 90, "东南": 135, "南": 180, "西南": 225, "西": 270, "西北": 315,
+	"東北": 45, "東": 90, "東南": 135, "北东": 45, "北西": 315,
+	"正北": 0, "正东": 90, "正南": 180, "正西": 270, "朝北": 0, "朝东": 90, "朝南": 180, "朝西": 270,
+}
+
+// Compass reads s as a compass direction: a word (north, NE, south-west,
+// 东北, ...) or a number of degrees with an optional "°"; ok is false
+// for anything else.
+func Compass(s string) (float64, bool) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	if d, ok := compass[t]; ok {
+		return d, true
+	}
+	if f, ok := TextNumber(strings.TrimSuffix(t, "°")); ok {
+		return f, true
+	}
+	return 0, false
+}
+
+// setDate sets a date column; text that is not a date reads as no date.
+func (c *colDef) setDate(fv reflect.Value, s string) error {
+	t, _ := parseDate(c.Name, s)
+	fv.Set(reflect.ValueOf(t))
+	return nil
 }
 
 // parseDate reads a GeoPackage DATE ("YYYY-MM-DD") or DATETIME; "" is the zero time.

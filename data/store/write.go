@@ -199,8 +199,10 @@ func (tx *Tx) Insert(f Feature) (int64, error) {
 			return 0, fmt.Errorf("%s: %s is %v, not a number", t.def.name, t.def.cols[i].Name, f)
 		}
 	}
-	if c, ok := v.Interface().(Camera); ok && !ValidCameraStatus(c.Status) {
-		return 0, fmt.Errorf("%s: %w", t.def.name, statusError(c.Status))
+	for i, x := range vals {
+		if err := CheckValue(t.def.name, t.def.cols[i].Name, x); err != nil {
+			return 0, fmt.Errorf("%s: %w", t.def.name, err)
+		}
 	}
 	args := make([]any, 0, len(t.cols)+1)
 	args = append(args, nil)
@@ -216,8 +218,9 @@ func (tx *Tx) Insert(f Feature) (int64, error) {
 }
 
 // InsertRecord adds r to layer and returns its new fid. A property that is
-// not a column of the layer, or whose value does not fit its column, is an
-// error; missing properties are NULL.
+// not a column of the layer, whose value does not fit its column, or that
+// the column's rule refuses (CheckValue) is an error; missing properties
+// are NULL.
 func (tx *Tx) InsertRecord(layer string, r Record) (int64, error) {
 	t, err := tx.s.table(layer)
 	if err != nil {
@@ -235,6 +238,9 @@ func (tx *Tx) InsertRecord(layer string, r Record) (int64, error) {
 		}
 		v, err := columnValue(t.cols[i].Column, x)
 		if err != nil {
+			return 0, err
+		}
+		if err := CheckValue(layer, k, v); err != nil {
 			return 0, err
 		}
 		args[i+1] = v
@@ -280,8 +286,8 @@ func (tx *Tx) insert(t *table, g orb.Geometry, args []any) (int64, error) {
 // not nil, and the columns r.Props names (a nil value writes NULL); the
 // other columns and r.FID are left alone. The layer's R-tree follows. A
 // property that is not a column of the layer, or whose value does not fit
-// its column, is an error; so is a camera status that is not one of
-// CameraStatuses. A missing feature is ErrNoFeature.
+// its column, is an error; so is a value the column's rule refuses (see
+// CheckValue). A missing feature is ErrNoFeature.
 func (tx *Tx) UpdateRecord(layer string, fid int64, r Record) error {
 	t, err := tx.s.table(layer)
 	if err != nil {
@@ -319,10 +325,8 @@ func (tx *Tx) UpdateRecord(layer string, fid int64, r Record) error {
 		if err != nil {
 			return fmt.Errorf("%s %d: %w", layer, fid, err)
 		}
-		if layer == Cameras && k == "status" {
-			if st, _ := v.(string); !ValidCameraStatus(st) {
-				return fmt.Errorf("%s %d: %w", layer, fid, statusError(st))
-			}
+		if err := CheckValue(layer, k, v); err != nil {
+			return fmt.Errorf("%s %d: %w", layer, fid, err)
 		}
 		sets = append(sets, quote(k)+" = ?")
 		args = append(args, v)
