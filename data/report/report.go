@@ -206,36 +206,18 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	all := store.World
 	names := map[string]store.Names{} // "layer\x00id" -> names
 
-	// Cameras whose heading or tilt the store holds as NULL (NaN is
-	// written as NULL) would look north or straight ahead: leave them out.
-	recs, err := s.Records(ctx, store.Cameras, all)
-	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
-	}
+	// Cameras whose heading, tilt or field of view the store does not hold
+	// are given estimates by the scene, listed among its problems.
 	cams, err := s.Cameras(ctx, all)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	var extra []Problem
-	for i, c := range cams {
+	for _, c := range cams {
 		if c.Status == store.CameraPlanned {
 			r.Cameras.Planned++
 		}
 		id := featureID(c.Code, c.OSMID, store.Cameras, c.FID)
 		names[store.Cameras+"\x00"+id] = c.Names
-		if i >= len(recs) || recs[i].FID != c.FID {
-			continue
-		}
-		var empty []string
-		for _, col := range []string{"heading", "tilt"} {
-			if recs[i].Props[col] == nil {
-				empty = append(empty, col)
-			}
-		}
-		if len(empty) > 0 && m.RemoveCamera(id) {
-			extra = append(extra, Problem{Problem: coverage.Problem{Kind: "camera", ID: id, Skipped: true,
-				Msg: fmt.Sprintf("%s is empty or not a number: set it in degrees", strings.Join(empty, " and "))}, Name: c.Label("zh")})
-		}
 	}
 	eqs, err := s.FireEquipment(ctx, all)
 	if err != nil {
@@ -306,7 +288,6 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 		}
 		r.Problems = append(r.Problems, out)
 	}
-	r.Problems = append(r.Problems, extra...)
 	for _, p := range r.Problems {
 		if p.Kind == "camera" && p.Skipped {
 			r.Cameras.Skipped++

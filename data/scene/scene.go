@@ -7,7 +7,9 @@ package scene
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -115,6 +117,10 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	if err := add(err); err != nil {
 		return nil, err
 	}
+	why, err := unknownAngles(ctx, s, cs)
+	if err := add(err); err != nil {
+		return nil, err
+	}
 	for _, f := range cs {
 		fs = append(fs, f)
 	}
@@ -150,7 +156,7 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := FromFeatures(sp.Kept)
+	sc := fromFeatures(sp.Kept, why)
 	if sp.Left > 0 {
 		sc.Problems = append(sc.Problems, LeftOut(sp))
 		sc.Left = sp.Left
@@ -165,7 +171,48 @@ func Load(ctx context.Context, s *store.Store) (*Scene, error) {
 // Barriers become coverage walls: every barrier blocks walking, and an
 // opaque one (a wall, a hedge, a solid fence) blocks sight too, whatever
 // its height; a fence one sees through (Opaque false) does not.
-func FromFeatures(fs []store.Feature) *Scene {
+//
+// A camera with a NaN heading or tilt, or with no field of view (no hfov,
+// nor sensor width and focal length), is given one (see HeadingOf,
+// HFOVOf and DefaultTilt), marked Estimated, and listed in Problems
+// without being skipped.
+func FromFeatures(fs []store.Feature) *Scene { return fromFeatures(fs, nil) }
+
+// unknownAngles sets the heading and tilt of the cameras cs whose store
+// holds none (NULL) to NaN, so that FromFeatures estimates them; a heading
+// the store holds as text that is not a direction is NaN already. It
+// returns what was wrong with each such heading, by fid.
+func unknownAngles(ctx context.Context, s *store.Store, cs []store.Camera) (map[int64]string, error) {
+	recs, err := s.Records(ctx, store.Cameras, store.World)
+	if err != nil {
+		return nil, err
+	}
+	byFID := make(map[int64]store.Record, len(recs))
+	for _, r := range recs {
+		byFID[r.FID] = r
+	}
+	why := map[int64]string{}
+	for i := range cs {
+		r, ok := byFID[cs[i].FID]
+		if !ok {
+			continue
+		}
+		switch h := r.Props["heading"].(type) {
+		case nil:
+			cs[i].Heading = math.NaN()
+		case string:
+			if math.IsNaN(cs[i].Heading) {
+				why[cs[i].FID] = fmt.Sprintf("heading %q is not a direction", h)
+			}
+		}
+		if r.Props["tilt"] == nil {
+			cs[i].Tilt = math.NaN()
+		}
+	}
+	return why, nil
+}
+
+func fromFeatures(fs []store.Feature, why map[int64]string) *Scene {
 	s := &Scene{fids: map[string]int64{}}
 	var b orb.Bound
 	first := true
@@ -185,6 +232,11 @@ func FromFeatures(fs []store.Feature) *Scene {
 	m := s.Plane.ToMetres
 	ids := newNamer()
 	var sites []orb.Polygon
+	type cameraType struct {
+		index     int
+		kind, why string
+	}
+	var cams []cameraType
 	for i, f := range fs {
 		switch f := deref(f).(type) {
 		case store.Building:
@@ -223,6 +275,7 @@ func FromFeatures(fs []store.Feature) *Scene {
 			id := ids.name(store.Cameras, f.Code, f.OSMID, f.FID, i)
 			s.Scene.Cameras = append(s.Scene.Cameras, camera(f, id, m))
 			s.keep(store.Cameras, id, f.FID)
+			cams = append(cams, cameraType{len(s.Scene.Cameras) - 1, f.Model + " " + typeOf(f.Attributes), why[f.FID]})
 		case store.PatrolRoute:
 			id := ids.name(store.PatrolRoutes, f.Code, "", f.FID, i)
 			rounds, prob := roundsPerDay(f.Shifts, f.RoundsPerShift)
@@ -251,6 +304,11 @@ func FromFeatures(fs []store.Feature) *Scene {
 				Fire: slices.Contains(FireKinds, f.Kind),
 			})
 		}
+	}
+	// Cameras without a heading or a field of view, once the buildings
+	// and roads are known.
+	for _, c := range cams {
+		s.estimate(c.index, c.kind, c.why)
 	}
 	// The site: the residential areas that hold key areas.
 	for _, p := range sites {
@@ -353,6 +411,29 @@ func camera(c store.Camera, id string, m func(orb.Point) orb.Point) coverage.Cam
 		out.Range, out.Estimated = DefaultRange, true
 	}
 	return out
+}
+
+// typeOf returns the camera type an imported register gave, from the JSON
+// object of its other columns: the value of its "type", "camera_type",
+// "kind" or "category" member; "" when there is none.
+func typeOf(attributes string) string {
+	if attributes == "" {
+		return ""
+	}
+	var m map[string]any
+	if json.Unmarshal([]byte(attributes), &m) != nil {
+		return ""
+	}
+	var out []string
+	for k, v := range m {
+		switch strings.ToLower(k) {
+		case "type", "camera_type", "cameratype", "camera:type", "kind", "category", "类型":
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // vehicle reports whether a road class carries vehicles (and hydrants).
