@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,8 +102,10 @@ func decodeFeature(raw json.RawMessage, i int, sc schema, unknown map[string]int
 		return f, fmt.Errorf("%s: is %s, want a Feature object", f.label, describeRaw(raw))
 	}
 	// The id first, so that every later message can name the feature by it.
-	if id, ok := m["id"]; ok && !isNull(id) {
-		v, err := decodeAny(id)
+	var id any
+	if raw, ok := m["id"]; ok && !isNull(raw) {
+		v, err := decodeAny(raw)
+		id = v
 		switch v := v.(type) {
 		case string:
 			if r := []rune(v); len(r) > 40 {
@@ -154,23 +155,106 @@ func decodeFeature(raw json.RawMessage, i int, sc schema, unknown map[string]int
 		}
 	}
 	f.rec.Props = make(map[string]any, len(props))
-	for _, c := range sc.cols {
-		v, ok := props[c.Name]
-		if !ok || v == nil {
+	names := make([]string, 0, len(props))
+	for k := range props {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	cols := store.MapColumns(sc.cols, names)
+	attrs := map[string]any{}
+	keep := columnType(sc, attributesColumn) != ""
+	for _, k := range names {
+		v := props[k]
+		col, ok := cols[k]
+		if !ok {
+			if keep {
+				if v != nil {
+					attrs[k] = v
+				}
+			} else {
+				unknown[k]++
+			}
 			continue
 		}
-		x, err := convert(c.Type, v)
+		if v == nil {
+			continue
+		}
+		if col == attributesColumn {
+			if err := mergeAttributes(attrs, v); err != nil {
+				return f, fmt.Errorf("%s: property %q: %w", f.label, k, err)
+			}
+			continue
+		}
+		x, err := convert(columnType(sc, col), col, v)
 		if err != nil {
-			return f, fmt.Errorf("%s: property %q: %w", f.label, c.Name, err)
+			return f, fmt.Errorf("%s: property %q: %w", f.label, k, err)
 		}
-		f.rec.Props[c.Name] = x
+		if err := store.CheckValue(sc.layer, col, x); err != nil {
+			return f, fmt.Errorf("%s: property %q: %w", f.label, k, err)
+		}
+		f.rec.Props[col] = x
 	}
-	for k := range props {
-		if !slices.ContainsFunc(sc.cols, func(c store.Column) bool { return c.Name == k }) {
-			unknown[k]++
+	// A feature's own text id is its code when no property gives one; a
+	// number is taken for a fid, as Export writes it.
+	if id, ok := id.(string); ok && columnType(sc, "code") != "" && f.rec.Props["code"] == nil {
+		f.rec.Props["code"] = id
+	}
+	if len(attrs) > 0 {
+		b, err := json.Marshal(attrs)
+		if err != nil {
+			return f, fmt.Errorf("%s: properties: %w", f.label, err)
 		}
+		f.rec.Props[attributesColumn] = string(b)
+	}
+	if sc.layer == store.Cameras && columnType(sc, "estimated") != "" && f.rec.Props["estimated"] == nil && unknownView(f.rec.Props) {
+		f.rec.Props["estimated"] = true // coverage fills in the rest and says so
 	}
 	return f, nil
+}
+
+// attributesColumn is the column that keeps the properties a layer has no
+// column for.
+const attributesColumn = "attributes"
+
+// mergeAttributes adds v, the value of an "attributes" property (a JSON
+// object, or text holding one, as Encode writes it), to attrs.
+func mergeAttributes(attrs map[string]any, v any) error {
+	if s, ok := v.(string); ok {
+		var m map[string]any
+		d := json.NewDecoder(strings.NewReader(s))
+		d.UseNumber()
+		if err := d.Decode(&m); err != nil {
+			return fmt.Errorf("got %s, want a JSON object", describe(v))
+		}
+		v = m
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Errorf("got %s, want an object", describe(v))
+	}
+	for k, x := range m {
+		if _, dup := attrs[k]; !dup && x != nil {
+			attrs[k] = x
+		}
+	}
+	return nil
+}
+
+// unknownView reports whether camera properties props lack a heading or a
+// field of view (hfov, or sensor width and focal length).
+func unknownView(props map[string]any) bool {
+	fov := props["hfov"] != nil || props["sensor_width_mm"] != nil && props["focal_length_mm"] != nil
+	return props["heading"] == nil || !fov
+}
+
+// columnType returns the type of column col of sc.
+func columnType(sc schema, col string) string {
+	for _, c := range sc.cols {
+		if c.Name == col {
+			return c.Type
+		}
+	}
+	return ""
 }
 
 // unknownWarnings returns one warning per property that is not a column.
@@ -195,9 +279,24 @@ func unknownWarnings(name string, sc schema, unknown map[string]int) []string {
 	return ws
 }
 
-// convert returns v, a JSON value decoded by decodeAny, as the value of a
-// column of type typ: string, float64, int64, bool or a "YYYY-MM-DD" string.
-func convert(typ string, v any) (any, error) {
+// convert returns v, a JSON value decoded by decodeAny, as the value of
+// column col of type typ: string, float64, int64, bool or a "YYYY-MM-DD"
+// string. Numbers written as text ("12.5") are numbers; a heading may be
+// a compass word (north, NE, 东南).
+func convert(typ, col string, v any) (any, error) {
+	if s, ok := v.(string); ok && (typ == "REAL" || typ == "INTEGER") {
+		f, ok := store.TextNumber(s)
+		if !ok && col == "heading" {
+			f, ok = store.Compass(s)
+		}
+		if !ok {
+			if col == "heading" {
+				return nil, fmt.Errorf("got %s, want degrees clockwise from north or a compass direction", describe(v))
+			}
+			return nil, fmt.Errorf("got %s, want a number", describe(v))
+		}
+		v = json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+	}
 	switch typ {
 	case "TEXT":
 		switch v := v.(type) {

@@ -141,8 +141,9 @@ func TestDecodeErrors(t *testing.T) {
 			fc(feat(`"c"`, point("1", "2"), `{"name":{"zh":"东门"}}`)),
 			[]string{`property "name": got an object, want text`}},
 		{"real column given text", camerasSchema,
-			fc(goodCam, feat(`"c"`, point("1", "2"), `{"heading":"90"}`)),
-			[]string{`feature 1 (id "c"): property "heading": got the text "90", want a number`}},
+			fc(goodCam, feat(`"c"`, point("1", "2"), `{"heading":"up"}`), feat(`"d"`, point("1", "2"), `{"mount_height":"tall"}`)),
+			[]string{`feature 1 (id "c"): property "heading": got the text "up", want degrees clockwise from north or a compass direction`,
+				`feature 2 (id "d"): property "mount_height": got the text "tall", want a number`}},
 		{"integer column given a fraction", camerasSchema,
 			fc(feat(`"c"`, point("1", "2"), `{"resolution_h":1920.5}`)),
 			[]string{`feature 0 (id "c"): property "resolution_h": got 1920.5, want a whole number`}},
@@ -274,7 +275,7 @@ func TestDecode(t *testing.T) {
 			[]store.Record{{FID: 12, Geom: orb.Point{121.4737021, 31.2303904}, Props: map[string]any{
 				"name": "东门 <1> & \"2\"", "code": "C-1", "mount_height": 3.5, "heading": -45.0,
 				"resolution_h": int64(1920), "ptz": true}}}},
-		{"numbers as text, integral floats, 0 and 1 as booleans", camerasSchema,
+		{"numbers as text, integral floats, 0 and 1 as booleans", uncheckedSchema,
 			fc(feat(`"cam-9"`, point("0", "0"), `{"code":12.50,"resolution_h":1.92e3,"ptz":0}`),
 				feat(``, point("-180", "90"), `{"resolution_h":9007199254740993,"ptz":1}`)),
 			[]store.Record{
@@ -346,11 +347,11 @@ func TestDecodeUnknownProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 3 || !reflect.DeepEqual(fs[0].rec.Props, map[string]any{"name": "a"}) {
+	// Status is status: names match ignoring case.
+	if len(fs) != 3 || !reflect.DeepEqual(fs[0].rec.Props, map[string]any{"name": "a", "status": "online"}) {
 		t.Errorf("records %v", records(fs))
 	}
 	want := []string{
-		`cams.geojson: property "Status" is not a column of cameras (did you mean "status"?); ignored in 1 feature`,
 		`cams.geojson: property "colour" is not a column of cameras; ignored in 2 features`,
 	}
 	if !reflect.DeepEqual(warnings, want) {

@@ -21,14 +21,14 @@ func ExampleDecode() {
 		return
 	}
 	fmt.Println(recs[0].Geom, recs[0].Props["name_zh"], recs[0].Props["heading"], recs[0].Props["ptz"])
-	fmt.Println(warnings)
+	fmt.Println(recs[0].Props["code"], recs[0].Props["attributes"], recs[0].Props["estimated"], warnings)
 
 	doc = strings.Replace(doc, "121.4737", "200", 1)
 	_, _, err = geojsonio.Decode(strings.NewReader(doc), "cameras.geojson", store.Cameras)
 	fmt.Println(err)
 	// Output:
 	// [121.4737 31.2304] 东门 135 true
-	// [cameras.geojson: property "colour" is not a column of cameras; ignored in 1 feature]
+	// cam-7 {"colour":"white"} true []
 	// cameras.geojson: feature 0 (id "cam-7"): Point: longitude 200 out of range [-180, 180]
 }
 

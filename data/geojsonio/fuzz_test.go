@@ -3,6 +3,7 @@ package geojsonio
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -165,4 +166,69 @@ func checkRecord(sc schema, r store.Record) string {
 		}
 	}
 	return bad
+}
+
+// FuzzRegisterProperties checks the mapping of a register's properties
+// onto the real camera and key-area layers: decoding never panics, every
+// value it keeps is a column of the layer of the right type that the
+// store's rules accept, the attributes are a JSON object, and the result
+// survives Encode and Decode unchanged.
+func FuzzRegisterProperties(f *testing.F) {
+	for _, props := range []string{
+		`{"ID":"Camera8001","LOCATION_NAME":"YORK ST / BREMNER BLVD"}`,
+		`{"OBJECTID":7,"camera_id":"K-1","Location":"Main St","description":"by the bank","Direction":"NE","FOV":"75","Type":"dome"}`,
+		`{"id":1,"code":"A","name":"x","heading":"north","hfov":90,"mount_height":"4.5"}`,
+		`{"heading":"东南","status":"online","attributes":"{\"a\":1}"}`,
+		`{"attributes":{"b":[1,2]},"Name":"<&>","NAME":"dup"}`,
+		`{"mount_height":1e308,"status":"exploded"}`,
+		`{"required_level":"superb","kind":"gate"}`,
+		`{"required_level":"Recognize","Code":"K9"}`,
+		`{"":"","编号":"S-1","名称":"东门","方向":"北"}`,
+		`{"tilt":"-91","heading":" 45 ","resolution_h":"1920.0"}`,
+	} {
+		f.Add(`"f-1"`, props)
+	}
+	f.Fuzz(func(t *testing.T, id, props string) {
+		for _, layer := range []string{store.Cameras, store.KeyAreas} {
+			sc, err := schemaOf(layer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			geom := point("121.45", "31.22")
+			if layer == store.KeyAreas {
+				geom = `{"type":"Polygon","coordinates":[[[121.45,31.22],[121.46,31.22],[121.46,31.23],[121.45,31.22]]]}`
+			}
+			doc := fc(feat(id, geom, props))
+			fs, _, err := decode([]byte(doc), "fuzz.geojson", sc)
+			if err != nil {
+				continue
+			}
+			recs := records(fs)
+			for _, r := range recs {
+				if bad := checkRecord(sc, r); bad != "" {
+					t.Fatalf("%s: accepted %#v: %s", layer, r, bad)
+				}
+				if err := store.CheckRecord(layer, r); err != nil {
+					t.Fatalf("%s: accepted %#v the rules refuse: %v", layer, r, err)
+				}
+				if a, ok := r.Props["attributes"]; ok {
+					var m map[string]any
+					if err := json.Unmarshal([]byte(a.(string)), &m); err != nil || m == nil {
+						t.Fatalf("%s: attributes %q are not a JSON object: %v", layer, a, err)
+					}
+				}
+			}
+			var buf bytes.Buffer
+			if err := encode(&buf, sc, recs); err != nil {
+				t.Fatalf("%s: encode: %v", layer, err)
+			}
+			fs2, _, err := decode(buf.Bytes(), "fuzz.geojson", sc)
+			if err != nil {
+				t.Fatalf("%s: decode of encode: %v\n%s", layer, err, buf.Bytes())
+			}
+			if got := records(fs2); !reflect.DeepEqual(got, recs) {
+				t.Fatalf("%s: round trip\ngot  %#v\nwant %#v", layer, got, recs)
+			}
+		}
+	})
 }

@@ -28,6 +28,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"safetynet/data/scene"
 	"safetynet/data/store"
 )
 
@@ -58,9 +59,19 @@ func schemaOf(layer string) (schema, error) {
 // file order. name is the file name to use in messages.
 //
 // A record's FID is the feature's "id" when that is a positive integer, and
-// 0 otherwise. Properties that are not columns of the layer are left out;
-// warnings lists them, one line each, with the number of features that had
-// them. Decode reports up to 10 bad features at once, joined by newlines.
+// 0 otherwise; a text "id" is the feature's code when its properties give
+// none. Properties fill the columns of their name, ignoring case, or else
+// of a name other registers use for it (see store.MapColumns: id,
+// OBJECTID or camera_id for code; location_name or description for name;
+// direction or bearing for heading, ...). Numbers written as text are
+// numbers, and a heading may be a compass word (north, NE, 东南). Every
+// value is checked against the rules of its column (store.CheckValue).
+// Properties that fill no column are kept, as a JSON object, in the
+// layer's attributes column where it has one, and otherwise left out;
+// warnings lists those, one line each, with the number of features that
+// had them. A camera without a heading or a field of view is marked
+// estimated. Decode reports up to 10 bad features at once, joined by
+// newlines.
 func Decode(r io.Reader, name, layer string) (recs []store.Record, warnings []string, err error) {
 	sc, err := schemaOf(layer)
 	if err != nil {
@@ -85,13 +96,18 @@ func Decode(r io.Reader, name, layer string) (recs []store.Record, warnings []st
 // Imported features are appended with new fids chosen by the store; the ids
 // in the file only name features in messages. Import returns the number of
 // features added and the warnings of Decode.
+//
+// For cameras, the warnings also list what coverage will assume for each
+// camera added without a heading, tilt or field of view (see Estimates).
 func Import(ctx context.Context, s *store.Store, path, layer string) (n int, warnings []string, err error) {
 	f, warnings, err := ReadFile(path, layer)
 	if err != nil {
 		return 0, warnings, err
 	}
-	n, err = f.Write(ctx, s)
-	return n, warnings, err
+	if n, err = f.Write(ctx, s); err != nil {
+		return n, warnings, err
+	}
+	return n, append(warnings, f.Estimates(ctx, s)...), nil
 }
 
 // File is a GeoJSON file read for one layer, ready to be written into a
@@ -100,6 +116,7 @@ type File struct {
 	// Path is the file read and Layer the layer its features go into.
 	Path, Layer string
 	feats       []feature
+	added       map[int64]bool // fids Write gave the features
 }
 
 // ReadFile reads and checks the GeoJSON file at path for layer ("": the
@@ -123,7 +140,7 @@ func ReadFile(path, layer string) (*File, []string, error) {
 	}
 	fs, warnings, err := decode(data, name, sc)
 	if err != nil {
-		return nil, warnings, fmt.Errorf("import: %w", err)
+		return nil, warnings, fmt.Errorf("import into %s, nothing imported: %w", layer, err)
 	}
 	return &File{Path: path, Layer: layer, feats: fs}, warnings, nil
 }
@@ -158,6 +175,7 @@ func (f *File) Bound() (orb.Bound, bool) {
 // number of features added.
 func (f *File) Write(ctx context.Context, s *store.Store) (int, error) {
 	name := filepath.Base(f.Path)
+	added := make(map[int64]bool, len(f.feats))
 	err := s.Update(ctx, func(tx *store.Tx) error {
 		for _, ft := range f.feats {
 			if err := ctx.Err(); err != nil {
@@ -165,16 +183,52 @@ func (f *File) Write(ctx context.Context, s *store.Store) (int, error) {
 			}
 			r := ft.rec
 			r.FID = 0 // let the store number the new features
-			if _, err := insertRecord(tx, f.Layer, r); err != nil {
+			fid, err := insertRecord(tx, f.Layer, r)
+			if err != nil {
 				return fmt.Errorf("%s: %s: %w", name, ft.label, err)
 			}
+			added[fid] = true
 		}
 		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("import into %s, nothing imported: %w", f.Layer, err)
 	}
+	f.added = added
 	return len(f.feats), nil
+}
+
+// Estimates returns, after Write, one line for each camera written that
+// coverage counts with estimates (no heading, tilt or field of view in the
+// file), saying what it assumes from the roads and buildings s holds now:
+//
+//	cams.geojson: camera C-7: no heading: heading estimated 180° (toward road Front St, 10 m away)
+//
+// It returns nil for other layers, and a single line when s cannot be
+// loaded for coverage.
+func (f *File) Estimates(ctx context.Context, s *store.Store) []string {
+	if f.Layer != store.Cameras || len(f.added) == 0 {
+		return nil
+	}
+	name := filepath.Base(f.Path)
+	sc, err := scene.Load(ctx, s)
+	if err != nil {
+		return []string{fmt.Sprintf("%s: cannot tell what coverage will assume for cameras without heading or field of view: %v", name, err)}
+	}
+	var out []string
+	for _, p := range sc.Problems {
+		if p.Kind == "community" {
+			out = append(out, fmt.Sprintf("%s: %s", name, p.Msg))
+			continue
+		}
+		if p.Kind != "camera" || p.Skipped {
+			continue
+		}
+		if fid, ok := sc.FID(store.Cameras, p.ID); ok && f.added[fid] {
+			out = append(out, fmt.Sprintf("%s: camera %s: %s", name, p.ID, p.Msg))
+		}
+	}
+	return out
 }
 
 // insertRecord is Tx.InsertRecord; tests replace it to fail part way.

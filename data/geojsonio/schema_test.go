@@ -38,6 +38,9 @@ var (
 		store.Column{Name: "capacity", Type: "REAL"},
 		store.Column{Name: "last_inspection", Type: "DATE"},
 	)}
+	// uncheckedSchema has the columns of camerasSchema in a layer without
+	// value rules, for the limits of number conversion.
+	uncheckedSchema   = schema{layer: "unchecked", geom: "POINT", cols: camerasSchema.cols}
 	multiPointsSchema = schema{layer: "multi_points", geom: "MULTIPOINT", cols: names}
 	multiLinesSchema  = schema{layer: "multi_lines", geom: "MULTILINESTRING", cols: names}
 

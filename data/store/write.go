@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -493,26 +494,179 @@ func columnValue(c Column, x any) (any, error) {
 }
 
 // CopyFrom inserts every feature of every layer that src holds (another
-// GeoPackage, such as one written by ogr2ogr from our GeoJSON export) and
-// returns the number copied per layer. Columns src has beyond ours are
-// ignored; a value that does not fit our column is an error naming the
-// layer and the feature.
+// GeoPackage, such as one written by ogr2ogr from our GeoJSON export or a
+// council's register in a table named after one of our layers) and returns
+// the number copied per layer. Columns fill ours by name or by the names
+// other registers use (see MapColumns); the others are kept, as a JSON
+// object, in the layer's attributes column where it has one, and ignored
+// otherwise. Numbers held as text are numbers, a compass word in a heading
+// is its bearing, and a camera without heading or field of view is marked
+// estimated. A value that does not fit our column, or that the column's
+// rule refuses, is an error naming the layer, the feature and the column.
 func (tx *Tx) CopyFrom(src *Store) (map[string]int, error) {
 	out := map[string]int{}
 	for _, name := range order {
 		if _, err := src.table(name); err != nil {
 			continue
 		}
-		recs, err := src.Records(tx.ctx, name, World)
+		dst, err := tx.s.table(name)
 		if err != nil {
 			return out, err
 		}
+		names, recs, err := src.allColumns(tx.ctx, name)
+		if err != nil {
+			return out, err
+		}
+		ours := make([]Column, len(dst.cols))
+		for i, c := range dst.cols {
+			ours[i] = c.Column
+		}
+		mapping := MapColumns(ours, names)
+		typeOf := map[string]string{}
+		for _, c := range ours {
+			typeOf[c.Name] = c.Type
+		}
 		for _, r := range recs {
-			if _, err := tx.InsertRecord(name, r); err != nil {
+			props := map[string]any{}
+			attrs := map[string]any{}
+			for _, n := range names {
+				v := r.Props[n]
+				col, ok := mapping[n]
+				switch {
+				case !ok:
+					if v != nil {
+						attrs[n] = v
+					}
+				case col == "attributes":
+					if s, ok := v.(string); ok && s != "" {
+						var m map[string]any
+						if json.Unmarshal([]byte(s), &m) == nil {
+							for k, x := range m {
+								if _, dup := attrs[k]; !dup {
+									attrs[k] = x
+								}
+							}
+						} else {
+							attrs[n] = s
+						}
+					}
+				default:
+					props[col] = fromText(typeOf[col], col, v)
+				}
+			}
+			if len(attrs) > 0 && typeOf["attributes"] != "" {
+				b, err := json.Marshal(attrs)
+				if err != nil {
+					return out, fmt.Errorf("%s: %s feature %d: attributes: %w", src.path, name, r.FID, err)
+				}
+				props["attributes"] = string(b)
+			}
+			if name == Cameras && typeOf["estimated"] != "" && props["estimated"] == nil {
+				fov := props["hfov"] != nil || props["sensor_width_mm"] != nil && props["focal_length_mm"] != nil
+				if props["heading"] == nil || !fov {
+					props["estimated"] = true
+				}
+			}
+			if _, err := tx.InsertRecord(name, Record{Geom: r.Geom, Props: props}); err != nil {
 				return out, fmt.Errorf("%s: %s feature %d: %w", src.path, name, r.FID, err)
 			}
 		}
 		out[name] = len(recs)
 	}
 	return out, nil
+}
+
+// fromText returns v, read from another program's column for our column
+// col of type typ, with numbers held as text made numbers (and a compass
+// word in a heading its bearing); other values are returned as they are.
+func fromText(typ, col string, v any) any {
+	s, ok := v.(string)
+	if !ok || typ != "REAL" && typ != "INTEGER" {
+		return v
+	}
+	if f, ok := TextNumber(s); ok {
+		return f
+	}
+	if col == "heading" {
+		if f, ok := Compass(s); ok {
+			return f
+		}
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	return v
+}
+
+// allColumns returns the names of every column of layer's table in s but
+// its key and geometry, and its features with those columns as properties
+// (text, numbers, dates as text), in fid order.
+func (s *Store) allColumns(ctx context.Context, layer string) ([]string, []Record, error) {
+	t, err := s.table(layer)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", layer)
+	if err != nil {
+		return nil, nil, s.wrap(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, nil, s.wrap(err)
+		}
+		if !strings.EqualFold(n, t.pk) && !strings.EqualFold(n, t.geomCol) {
+			names = append(names, n)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, s.wrap(err)
+	}
+	sel := []string{quote(t.pk), quote(t.geomCol)}
+	for _, n := range names {
+		sel = append(sel, quote(n))
+	}
+	rows, err = s.r.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM %s ORDER BY 1", strings.Join(sel, ", "), quote(layer)))
+	if err != nil {
+		return nil, nil, s.wrap(err)
+	}
+	defer rows.Close()
+	vals := make([]any, len(sel))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var out []Record
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, nil, s.wrap(err)
+		}
+		fid, _ := vals[0].(int64)
+		var g orb.Geometry
+		if blob, ok := vals[1].([]byte); ok && blob != nil {
+			if g, _, err = DecodeGeometry(blob); err != nil {
+				return nil, nil, fmt.Errorf("store: %s: %s feature %d: %w", s.path, layer, fid, err)
+			}
+		}
+		props := make(map[string]any, len(names))
+		for i, n := range names {
+			switch x := vals[i+2].(type) {
+			case []byte:
+				props[n] = string(x)
+			case time.Time:
+				if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+					props[n] = x.Format(time.DateOnly)
+				} else {
+					props[n] = x.Format(time.RFC3339)
+				}
+			default:
+				props[n] = x
+			}
+		}
+		out = append(out, Record{FID: fid, Geom: asType(t.def.geomType, g), Props: props})
+	}
+	return names, out, s.wrap(rows.Err())
 }
