@@ -236,25 +236,31 @@ func TestCoverageBrokenCameras(t *testing.T) {
 	}
 	open := orb.Point{121.6000, 31.1980}
 	good := store.Camera{Geom: open, MountHeight: 3, Heading: 90, Tilt: 10, HFOV: 60, ResolutionH: 1920, MaxRange: 30, Status: store.CameraOnline}
+	// The store refuses values out of range, NaN and text; a GeoPackage
+	// edited elsewhere (QGIS) can still hold them, set below with SQL.
 	broken := []struct {
-		code   string
-		change func(*store.Camera)
-		reason string
+		code    string
+		change  func(*store.Camera)
+		sql     string // SET clause, run after the insert
+		skipped bool
+		reason  string
 	}{
-		{"BAD-FOV0", func(c *store.Camera) { c.HFOV = 0 }, "field of view 0"},
-		{"BAD-FOV400", func(c *store.Camera) { c.HFOV = 400 }, "field of view 400"},
-		{"BAD-RANGE", func(c *store.Camera) { c.MaxRange = -5 }, "range -5 m is negative"},
-		// The store refuses NaN; a GeoPackage edited elsewhere can still
-		// hold an empty heading, set below with SQL.
-		{"BAD-NAN", func(c *store.Camera) {}, "heading is empty or not a number"},
-		{"BAD-INSIDE", func(c *store.Camera) { c.Geom = inside }, "inside building"},
+		{"BAD-FOV400", nil, "hfov = 400", true, "field of view 400"},
+		{"BAD-RANGE", nil, "max_range = -5", true, "range -5 m is negative"},
+		{"BAD-INSIDE", func(c *store.Camera) { c.Geom = inside }, "", true, "inside building"},
+		// Counted, with what was assumed listed.
+		{"BAD-FOV0", func(c *store.Camera) { c.HFOV = 0 }, "", false, "no field of view: 60° assumed"},
+		{"BAD-NAN", nil, "heading = NULL", false, "no heading: heading estimated"},
+		{"BAD-TEXT", nil, "heading = 'sideways'", false, `heading "sideways" is not a direction: heading estimated`},
 	}
 	err = s.Update(ctx, func(tx *store.Tx) error {
 		for _, b := range broken {
 			c := good
 			c.Code = b.code
 			c.Names = store.Names{NameZh: "坏摄像机 " + b.code, NameEn: "Broken " + b.code}
-			b.change(&c)
+			if b.change != nil {
+				b.change(&c)
+			}
 			if _, err := tx.Insert(&c); err != nil {
 				return err
 			}
@@ -266,14 +272,20 @@ func TestCoverageBrokenCameras(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As QGIS would: GDAL provides the R-tree triggers' SQL functions.
-	run1(t, tool(t, "ogrinfo"), db, "-sql", "UPDATE cameras SET heading = NULL WHERE code = 'BAD-NAN'")
+	for _, b := range broken {
+		if b.sql != "" {
+			run1(t, tool(t, "ogrinfo"), db, "-sql", "UPDATE cameras SET "+b.sql+" WHERE code = '"+b.code+"'")
+		}
+	}
+	// A heading in words is a heading.
+	run1(t, tool(t, "ogrinfo"), db, "-sql", "UPDATE cameras SET heading = 'north-east' WHERE code = (SELECT code FROM cameras WHERE code NOT LIKE 'BAD-%' LIMIT 1)")
 
 	out := filepath.Join(t.TempDir(), "out")
 	stdout, code := ctl(t, "coverage", "--db", db, "--out", out)
 	if code != 0 {
 		t.Fatalf("coverage with broken cameras: exit %d\n%s", code, stdout)
 	}
-	if !strings.Contains(stdout, "108 cameras (103 counted, 5 skipped") {
+	if !strings.Contains(stdout, "109 cameras (106 counted, 3 skipped") {
 		t.Errorf("the summary does not count the skipped cameras:\n%s", stdout)
 	}
 	for _, name := range coverageFiles {
@@ -287,8 +299,8 @@ func TestCoverageBrokenCameras(t *testing.T) {
 		for _, r := range rows[1:] {
 			if r[0] == "camera" && r[1] == b.code {
 				found = true
-				if r[3] != "yes" || !strings.Contains(r[4], b.reason) || r[2] != "坏摄像机 "+b.code {
-					t.Errorf("%s listed as %v, want skipped with a reason about %q", b.code, r, b.reason)
+				if (r[3] == "yes") != b.skipped || !strings.Contains(r[4], b.reason) || r[2] != "坏摄像机 "+b.code {
+					t.Errorf("%s listed as %v, want skipped %v with a reason about %q", b.code, r, b.skipped, b.reason)
 				}
 			}
 		}
@@ -296,10 +308,12 @@ func TestCoverageBrokenCameras(t *testing.T) {
 			t.Errorf("%s is not in problems.csv:\n%v", b.code, rows)
 		}
 	}
-	// The broken cameras are not in the coverage layer.
+	// The skipped cameras are not in the coverage layer; the estimated are.
 	cov := string(mustRead(t, filepath.Join(out, "camera_coverage.geojson")))
-	if strings.Contains(cov, `"BAD-`) {
-		t.Error("camera_coverage.geojson has a skipped camera")
+	for _, b := range broken {
+		if strings.Contains(cov, `"`+b.code+`"`) == b.skipped {
+			t.Errorf("camera_coverage.geojson has %s: %v, want %v", b.code, !b.skipped, !b.skipped)
+		}
 	}
 }
 
