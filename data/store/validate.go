@@ -68,7 +68,7 @@ func levelHelp() string {
 var rules = map[string]map[string]Rule{
 	Buildings: {
 		"height": {Min: 0, Max: 1000, Unit: "m"},
-		"levels": {Min: 0, Max: 300},
+		"levels": {Min: 0, Max: 1000}, // as many as an OSM import takes
 	},
 	Barriers: {
 		"height": {Min: 0, Max: 100, Unit: "m"},
