@@ -198,6 +198,18 @@ func TestTelestration(t *testing.T) {
 	if e.Title != "Freehand 2" || e.Description != "Route in" || e.Properties["strokes"] != 2 {
 		t.Errorf("title %q description %q props %v", e.Title, e.Description, e.Properties)
 	}
+	// The hub stores events as JSON: the strokes survive it.
+	js, err := event.Encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := event.Decode(js)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, js)
+	}
+	if bl, ok := back.Geometry.(orb.MultiLineString); !ok || len(bl) != 2 || bl[1][1] != ml[1][1] {
+		t.Errorf("after JSON: %T %v", back.Geometry, back.Geometry)
+	}
 	if _, err := cot.Decode(atak("t1", "u-d-f-m", atakCentre, `<link line='&lt;event'/>`)); err == nil || !strings.Contains(err.Error(), "link 1: line") {
 		t.Errorf("bad stroke: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -389,4 +390,32 @@ func TestNegotiation(t *testing.T) {
 		!bytes.Contains(cot.ProtocolResponse("o", false, now), []byte(`<TakResponse status="false"/>`)) {
 		t.Error("offer or response written wrong")
 	}
+}
+
+// BenchmarkTAKStream reads and decodes a stream of 1000 TAK Protocol
+// position reports, as the hub's TAK port does.
+func BenchmarkTAKStream(b *testing.B) {
+	var in bytes.Buffer
+	for i := range 1000 {
+		in.Write(cot.StreamFrame(pli("ANDROID-" + strconv.Itoa(i))))
+	}
+	b.SetBytes(int64(in.Len()))
+	for b.Loop() {
+		st := cot.NewStream(bytes.NewReader(in.Bytes()), 1<<20)
+		n := 0
+		for {
+			f, err := st.Next()
+			if err != nil {
+				break
+			}
+			if _, err := f.Decode(); err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 1000 {
+			b.Fatalf("%d frames", n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/event")
 }
