@@ -121,14 +121,6 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			continue
 		}
 		m, err := frame.Decode()
-		if err == nil && m.Event == nil {
-			bad = 0
-			continue // a TakControl alone: the versions the client reads
-		}
-		var e event.Event
-		if err == nil {
-			e = *m.Event
-		}
 		if err != nil {
 			refused.Add(1)
 			bad++
@@ -140,6 +132,10 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			continue
 		}
 		bad = 0
+		if m.Event == nil {
+			continue // a TakControl alone: the versions the client reads
+		}
+		e := *m.Event
 		t, _ := e.Properties["cot_type"].(string)
 		if strings.HasPrefix(t, "t-x-takp-q") {
 			// The client asks for a TAK Protocol version; after a true
