@@ -198,7 +198,7 @@ func (x *xmlEvent) event() (event.Event, error) {
 	}
 	cotType := strings.TrimSpace(x.Type)
 	e := event.Event{
-		ID:         uid + "@" + strings.TrimSpace(x.Time),
+		ID:         uid + "@" + t.UTC().Format(time.RFC3339Nano),
 		Subject:    uid,
 		Time:       t,
 		Stale:      stale,

@@ -277,12 +277,57 @@ func TestNodeCoTGenerated(t *testing.T) {
 		}
 	}
 	out := t.TempDir()
-	cmd := exec.Command(node, "make.mjs", out)
+	// Real ATAK and WinTAK messages, when the shared test data is here.
+	samples := filepath.Join(testenv.Root(), "..", "shared", "data", "cot", "freetakserver")
+	args := []string{"make.mjs", out}
+	if _, err := os.Stat(samples); err == nil {
+		args = append(args, samples, filepath.Join(samples, "track-C0rv0"))
+	}
+	cmd := exec.Command(node, args...)
 	cmd.Dir = dir
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node make.mjs: %v\n%s", err, b)
 	}
 	checkNodeFixtures(t, out)
+	t.Run("FreeTAKServer samples", func(t *testing.T) {
+		testenv.SharedData(t, "cot/freetakserver")
+		errs, _ := filepath.Glob(filepath.Join(out, "samples", "*.err"))
+		for _, f := range errs {
+			b, _ := os.ReadFile(f)
+			t.Errorf("node-cot refused %s: %s", filepath.Base(f), b)
+		}
+		bins, _ := filepath.Glob(filepath.Join(out, "samples", "*.bin"))
+		if len(bins) != 38 {
+			t.Errorf("%d samples converted, want the 10 messages and the 28 of the track", len(bins))
+		}
+		for _, f := range bins {
+			name := strings.TrimSuffix(filepath.Base(f), ".bin") + ".xml"
+			orig, err := os.ReadFile(filepath.Join(samples, name))
+			if err != nil {
+				orig, err = os.ReadFile(filepath.Join(samples, "track-C0rv0", name))
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			bin, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := cot.DecodeProto(bin)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			x, err := cot.Decode(orig)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			// node-cot's to_proto leaves out <precisionlocation>.
+			delete(x.Properties, "geopoint_source")
+			delete(x.Properties, "altitude_source")
+			t.Run(name, func(t *testing.T) { sameEvent(t, *m.Event, x) })
+		}
+	})
 }
 
 // TestStream: XML events, streaming frames and mesh frames in one stream;

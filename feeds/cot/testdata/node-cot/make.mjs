@@ -1,15 +1,17 @@
 // Builds TAK Protocol version 1 fixtures with @tak-ps/node-cot, the CoT
 // library behind CloudTAK, for the Go tests of feeds/cot:
 //
-//   node make.mjs OUTDIR
+//   node make.mjs OUTDIR [XMLDIR...]
 //
 // For each case it writes NAME.bin (the TakMessage protobuf node-cot's
 // to_proto gives, without a TAK header), NAME.xml (node-cot's CoT XML of
 // the same event) and NAME.json (the fields the Go decoder must find).
 // The events are in the form ATAK writes them (see ../../shape_test.go).
+// Each CoT XML file in the XMLDIRs (real ATAK and WinTAK messages) is also
+// turned into OUTDIR/samples/NAME.bin, or NAME.err when node-cot refuses it.
 import { CoTParser } from '@tak-ps/node-cot';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join, basename } from 'node:path';
 
 const out = process.argv[2];
 if (!out) {
@@ -85,4 +87,18 @@ for (const c of all) {
   writeFileSync(join(out, c.name + '.xml'), CoTParser.to_xml(c.cot) + '\n');
   writeFileSync(join(out, c.name + '.json'), JSON.stringify({ time, stale, ...c.want }, null, 2) + '\n');
 }
-console.log(`wrote ${all.length} fixtures to ${out}`);
+let samples = 0;
+for (const dir of process.argv.slice(3)) {
+  mkdirSync(join(out, 'samples'), { recursive: true });
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.xml')).sort()) {
+    const name = join(out, 'samples', basename(f, '.xml'));
+    try {
+      const bin = await CoTParser.to_proto(CoTParser.from_xml(readFileSync(join(dir, f), 'utf8')));
+      writeFileSync(name + '.bin', bin);
+      samples++;
+    } catch (err) {
+      writeFileSync(name + '.err', String(err && err.message || err) + '\n');
+    }
+  }
+}
+console.log(`wrote ${all.length} fixtures and ${samples} samples to ${out}`);
