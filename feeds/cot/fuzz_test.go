@@ -16,6 +16,13 @@ func FuzzDecode(f *testing.F) {
 	f.Add(cotEvent("u1", "a-f-G-U-C", "2026-05-01T02:05:00Z", "s", "10", "<contact callsign='x'/><track speed='1' course='2'/>"))
 	f.Add(cotEvent("d", "t-x-d-d", "2026-05-01T02:05:00Z", "", "0", `<link uid="u1"/>`))
 	f.Add(cotEvent("u1", "b-a-o-tbl", "2026-05-01T01:05:00Z", "", "0", `<safetynet type="fire.smoke" severity="severe"/>`))
+	// ATAK drawings (see shape_test.go).
+	f.Add(atak("c1", "u-d-c-c", atakCentre, atakCircle+atakGeofence))
+	f.Add(atak("e1", "u-d-c-e", atakCentre, `<shape><ellipse major='300' minor='100' angle='45'/></shape>`))
+	f.Add(atak("r1", "u-d-r", atakCentre, atakRect+atakGeofence))
+	f.Add(atak("t1", "u-d-f-m", atakCentre, stroke("s1", "31.2,121.6", "31.3,121.7")+stroke("s2", "31.2,121.6", "31.2,121.6")))
+	f.Add(atak("rb", "u-rb-a", atakCentre, `<range value='1000'/><bearing value='90'/><northRef value='1'/>`))
+	f.Add(atak("rc", "u-r-b-c-c", atakCentre, `<range value='1e7'/>`))
 	if files, err := filepath.Glob("../../../shared/data/cot/freetakserver/*.xml"); err == nil {
 		for _, p := range files {
 			if b, err := os.ReadFile(p); err == nil {
