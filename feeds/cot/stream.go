@@ -340,7 +340,7 @@ func (s *Stream) mesh(start int64, hdr int) (Frame, error) {
 			}
 			break
 		}
-		if !s.need(i+1+n+int(l)) || checkNested(s.buf[s.pos+i+1+n:s.pos+i+1+n+int(l)], 1) != nil {
+		if !s.need(i+1+n+int(l)) || checkFields(s.buf[s.pos+i+1+n:s.pos+i+1+n+int(l)]) != nil {
 			break
 		}
 		i += 1 + n + int(l)

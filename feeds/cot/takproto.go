@@ -53,9 +53,6 @@ type TakMessage struct {
 // ProtoVersion is the TAK Protocol version this package reads and offers.
 const ProtoVersion = 1
 
-// maxProtoDepth bounds the nesting read, far above TAK's 3 levels.
-const maxProtoDepth = 8
-
 // DecodeProto decodes a TAK Protocol version 1 payload (a TakMessage
 // protobuf, without its 0xbf header) into the same event Decode gives
 // for the CoT XML it stands for.
@@ -403,14 +400,13 @@ func checkTakMessage(b []byte) error {
 		if (num != 1 && num != 2) || typ != protowire.BytesType {
 			return fmt.Errorf("field %d (wire type %d) is not part of a TakMessage", num, typ)
 		}
-		return checkNested(v, 1)
+		return checkFields(v)
 	})
 }
 
-func checkNested(b []byte, depth int) error {
-	if depth > maxProtoDepth {
-		return errors.New("nested too deep")
-	}
+// checkFields reports whether b is a sequence of well-formed protobuf
+// fields.
+func checkFields(b []byte) error {
 	return fields(b, "message", func(protowire.Number, protowire.Type, []byte, uint64) error { return nil })
 }
 
