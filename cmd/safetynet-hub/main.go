@@ -34,7 +34,7 @@ commands:
   serve --db F [--listen ADDR] [--tak-listen ADDR] [--tls-cert F --tls-key F]
         [--origin URL]... [--rate N] [--log-format text|json]
                                       run the hub (HTTP and websockets on --listen, default :8480;
-                                      TAK clients' CoT over TCP on --tak-listen)
+                                      TAK clients' CoT, XML or TAK Protocol 1, over TCP on --tak-listen)
   token add NAME --role ROLE --db F   create a token (ROLE publisher, operator or viewer); prints it once
   token list --db F                   list the tokens (names, roles, dates; never the secrets)
   token revoke NAME --db F            revoke a token; a running hub refuses it at once
@@ -103,7 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	db := fs.String("db", "", "the hub's SQLite file (event log and tokens), created when missing")
 	listen := fs.String("listen", ":8480", "HTTP and websocket address")
-	takListen := fs.String("tak-listen", "", "address for TAK clients' CoT over TCP (e.g. :8087); off when empty")
+	takListen := fs.String("tak-listen", "", "address for TAK clients' CoT (XML or TAK Protocol 1) over TCP (e.g. :8087); off when empty")
 	cert := fs.String("tls-cert", "", "TLS certificate (PEM); with --tls-key the hub speaks HTTPS and WSS")
 	key := fs.String("tls-key", "", "TLS private key (PEM)")
 	rate := fs.Float64("rate", 200, "events per second one connection may publish (negative: no limit)")

@@ -53,6 +53,7 @@ type xmlLink struct {
 	Relation       string `xml:"relation,attr,omitempty"`
 	ParentCallsign string `xml:"parent_callsign,attr,omitempty"`
 	Point          string `xml:"point,attr,omitempty"`
+	Line           string `xml:"line,attr,omitempty"`
 }
 
 type xmlDetail struct {
@@ -90,6 +91,16 @@ type xmlDetail struct {
 		Text string `xml:",chardata"`
 	} `xml:"emergency"`
 	SafetyNet *xmlSafetyNet `xml:"safetynet"`
+	// Drawings (see shape.go).
+	Shape             *xmlShape             `xml:"shape"`
+	Range             *xmlValue             `xml:"range"`
+	Bearing           *xmlValue             `xml:"bearing"`
+	NorthRef          *xmlValue             `xml:"northRef"`
+	Closed            *xmlValue             `xml:"closed"`
+	Geofence          *xmlAttrs             `xml:"__geofence"`
+	PrecisionLocation *xmlPrecisionLocation `xml:"precisionlocation"`
+	// TAK Protocol negotiation (t-x-takp-*).
+	TakControl *xmlTakControl `xml:"TakControl"`
 }
 
 // xmlSafetyNet is our own detail element: what a CoT event cannot say.
@@ -99,6 +110,23 @@ type xmlSafetyNet struct {
 	Status   string `xml:"status,attr,omitempty"`
 	Source   string `xml:"source,attr,omitempty"`
 	ID       string `xml:"id,attr,omitempty"`
+}
+
+type xmlTakControl struct {
+	Support []struct {
+		Version string `xml:"version,attr"`
+	} `xml:"TakProtocolSupport"`
+	Request *struct {
+		Version string `xml:"version,attr"`
+	} `xml:"TakRequest"`
+	Response *struct {
+		Status string `xml:"status,attr"`
+	} `xml:"TakResponse"`
+}
+
+type xmlPrecisionLocation struct {
+	GeoPointSrc string `xml:"geopointsrc,attr"`
+	AltSrc      string `xml:"altsrc,attr"`
 }
 
 type xmlEvent struct {
@@ -170,7 +198,7 @@ func (x *xmlEvent) event() (event.Event, error) {
 	}
 	cotType := strings.TrimSpace(x.Type)
 	e := event.Event{
-		ID:         uid + "@" + strings.TrimSpace(x.Time),
+		ID:         uid + "@" + t.UTC().Format(time.RFC3339Nano),
 		Subject:    uid,
 		Time:       t,
 		Stale:      stale,
@@ -212,11 +240,9 @@ func (x *xmlEvent) event() (event.Event, error) {
 	}
 	if d := x.Detail; d != nil {
 		d.apply(&e)
-		if strings.HasPrefix(cotType, "u-d-") || strings.HasPrefix(cotType, "b-m-r") {
-			if g, err := shape(d.Link); err != nil {
+		if isDrawing(cotType) {
+			if err := drawing(cotType, &e, d); err != nil {
 				return event.Event{}, fmt.Errorf("%s: %w", where, err)
-			} else if g != nil {
-				e.Geometry = g
 			}
 		}
 	}
@@ -249,38 +275,6 @@ func (x *xmlEvent) event() (event.Event, error) {
 		return event.Event{}, fmt.Errorf("%s: %w", where, err)
 	}
 	return e, nil
-}
-
-// shape turns the waypoints of a drawing or route (<link point="lat,lon">)
-// into a Polygon when they close, otherwise a LineString; nil for fewer
-// than 2.
-func shape(links []xmlLink) (orb.Geometry, error) {
-	var ls orb.LineString
-	for i, l := range links {
-		if strings.TrimSpace(l.Point) == "" {
-			continue
-		}
-		parts := strings.Split(l.Point, ",")
-		if len(parts) < 2 {
-			return nil, fmt.Errorf("link %d: point %q is not lat,lon", i+1, l.Point)
-		}
-		lat, err1 := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
-		lon, err2 := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
-		if err1 != nil || err2 != nil || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180) {
-			return nil, fmt.Errorf("link %d: point %q is not lat,lon in degrees", i+1, l.Point)
-		}
-		if len(ls) >= event.MaxVertices {
-			return nil, fmt.Errorf("more than %d waypoints", event.MaxVertices)
-		}
-		ls = append(ls, orb.Point{lon, lat})
-	}
-	switch {
-	case len(ls) >= 4 && ls[0] == ls[len(ls)-1]:
-		return orb.Polygon{orb.Ring(ls)}, nil
-	case len(ls) >= 2:
-		return ls, nil
-	}
-	return nil, nil
 }
 
 // measure reads hae, ce or le; 9999999 and 999999 mean unknown.
@@ -344,6 +338,13 @@ func (d *xmlDetail) apply(e *event.Event) {
 			e.Description = strings.TrimSpace(em.Text)
 		}
 	}
+	if p := d.PrecisionLocation; p != nil {
+		set("geopoint_source", p.GeoPointSrc)
+		set("altitude_source", p.AltSrc)
+	}
+	if tc := d.TakControl; tc != nil && tc.Request != nil {
+		set("tak_protocol_request", tc.Request.Version)
+	}
 	for _, l := range d.Link {
 		if l.Relation == "p-p" && strings.TrimSpace(l.UID) != "" {
 			set("parent_uid", l.UID)
@@ -395,7 +396,8 @@ var affiliations = map[string]string{
 //	a-s/j/k-* track.suspect..., moderate; other atoms track.<affiliation>, minor
 //	b-a-o-tbl alarm.emergency (911), b-a-o-pan alarm.panic,
 //	b-a-o-opn alarm.in_contact: extreme; b-a-o-can alarm.cancel
-//	b-m-p-*  marker.point, b-m-r route, b-t-f chat.message, u-d-* drawing.shape
+//	b-m-p-*  marker.point, b-m-r route, b-t-f chat.message, u-d-*, u-r-b-* and u-rb-*
+//	drawing.shape
 //	t-x-d-d  cot.delete; anything else cot.<type in lower case>
 func Classify(t string) (string, event.Severity) {
 	parts := strings.Split(t, "-")
@@ -429,7 +431,7 @@ func Classify(t string) (string, event.Severity) {
 		return "route", event.Minor
 	case strings.HasPrefix(t, "b-t-f"):
 		return "chat.message", event.Minor
-	case strings.HasPrefix(t, "u-d-"):
+	case strings.HasPrefix(t, "u-d-"), strings.HasPrefix(t, "u-r-b-"), strings.HasPrefix(t, "u-rb-"):
 		return "drawing.shape", event.Minor
 	case t == "t-x-d-d":
 		return "cot.delete", event.Minor

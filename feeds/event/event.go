@@ -107,7 +107,8 @@ type Event struct {
 	// Expires is when the event ends; zero: it lasts until cancelled.
 	Expires time.Time
 	// Geometry is a Point, Polygon or MultiPolygon (also LineString for
-	// routes) in EPSG:4326; nil when the position is unknown.
+	// routes, MultiLineString for freehand drawings) in EPSG:4326; nil when
+	// the position is unknown.
 	Geometry orb.Geometry
 	// Source names the camera, gate or sensor it came from, e.g.
 	// "camera:CAM-012", "gate:GATE-N", "cot:ANDROID-123".
@@ -258,7 +259,7 @@ func clip(s string) string {
 }
 
 // CheckGeometry reports whether g is a geometry an event may carry: a
-// Point, MultiPoint, LineString, Polygon or MultiPolygon with finite
+// Point, MultiPoint, LineString, MultiLineString, Polygon or MultiPolygon with finite
 // longitudes in [-180, 180] and latitudes in [-90, 90], closed rings of at
 // least 4 positions, and at most MaxVertices positions. nil is allowed.
 func CheckGeometry(g orb.Geometry) error {
@@ -322,6 +323,20 @@ func CheckGeometry(g orb.Geometry) error {
 				return err
 			}
 		}
+	case orb.MultiLineString:
+		if len(g) == 0 {
+			return invalid("geometry: MultiLineString without lines")
+		}
+		for i, l := range g {
+			if len(l) < 2 {
+				return invalid("geometry: line %d needs at least 2 positions, has %d", i, len(l))
+			}
+			for j, p := range l {
+				if err := pt(fmt.Sprintf("coordinates[%d][%d]", i, j), p); err != nil {
+					return err
+				}
+			}
+		}
 	case orb.Polygon:
 		return poly("coordinates", g)
 	case orb.MultiPolygon:
@@ -334,7 +349,7 @@ func CheckGeometry(g orb.Geometry) error {
 			}
 		}
 	default:
-		return invalid("geometry type %s is not allowed (Point, MultiPoint, LineString, Polygon, MultiPolygon)", g.GeoJSONType())
+		return invalid("geometry type %s is not allowed (Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon)", g.GeoJSONType())
 	}
 	return nil
 }

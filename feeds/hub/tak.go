@@ -25,12 +25,17 @@ const takIdle = 3 * time.Minute
 // connection.
 const maxTAKErrors = 20
 
-// ServeTAK accepts TAK clients on ln, which stream CoT XML over plain TCP as
-// they do to a TAK server's streaming port, until ctx is cancelled. The
-// TAK protocol carries no token: expose this port only to the community's
-// own network. Events are stored under the publisher "tak"; pings
-// (t-x-c-t) are not stored, nor are operator actions and acknowledgements
-// (see Handler), which need an operator's token. Nothing is sent back.
+// ServeTAK accepts TAK clients on ln, which stream CoT XML or TAK Protocol
+// version 1 (protobuf) over plain TCP as they do to a TAK server's
+// streaming port, until ctx is cancelled. The TAK protocol carries no
+// token: expose this port only to the community's own network. Events are
+// stored under the publisher "tak"; pings (t-x-c-t) and protocol
+// negotiation (t-x-takp-*) are not stored, nor are operator actions and
+// acknowledgements (see Handler), which need an operator's token. As a TAK
+// server does, the hub offers TAK Protocol version 1 (t-x-takp-v) after a
+// client's first event and answers a client's request (t-x-takp-q) with
+// t-x-takp-r; nothing else is sent back. A bad frame is refused and the
+// next one read.
 func (s *Server) ServeTAK(ctx context.Context, ln net.Listener) error {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -76,7 +81,14 @@ func (s *Server) ServeTAK(ctx context.Context, ln net.Listener) error {
 func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 	remote := c.RemoteAddr().String()
 	s.logger.Info("TAK client connected", "remote", remote)
-	sc := cot.NewScanner(c, int(s.cfg.MaxMessage))
+	sc := cot.NewStream(c, int(s.cfg.MaxMessage))
+	offered := false
+	send := func(b []byte) {
+		c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Write(b); err != nil {
+			s.logger.Info("TAK client: write failed", "remote", remote, "err", redact(err.Error()))
+		}
+	}
 	lim := newLimiter(s.cfg.Rate, s.cfg.Burst)
 	var n, stored, refused, limited atomic.Int64
 	var pending sync.WaitGroup
@@ -84,7 +96,19 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 	var reason error
 	for {
 		c.SetReadDeadline(time.Now().Add(takIdle))
-		data, err := sc.Next()
+		frame, err := sc.Next()
+		var fe *cot.FrameError
+		if errors.As(err, &fe) {
+			n.Add(1)
+			refused.Add(1)
+			bad++
+			s.logger.Info("TAK frame refused", "remote", remote, "err", redact(err.Error()))
+			if bad >= maxTAKErrors {
+				reason = errors.New("too many undecodable events")
+				break
+			}
+			continue
+		}
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				reason = err
@@ -96,7 +120,7 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			limited.Add(1)
 			continue
 		}
-		e, err := cot.Decode(data)
+		m, err := frame.Decode()
 		if err != nil {
 			refused.Add(1)
 			bad++
@@ -108,7 +132,25 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			continue
 		}
 		bad = 0
-		if t, _ := e.Properties["cot_type"].(string); strings.HasPrefix(t, "t-x-c-t") || strings.HasPrefix(t, "t-x-takp") {
+		if m.Event == nil {
+			continue // a TakControl alone: the versions the client reads
+		}
+		e := *m.Event
+		t, _ := e.Properties["cot_type"].(string)
+		if strings.HasPrefix(t, "t-x-takp-q") {
+			// The client asks for a TAK Protocol version; after a true
+			// answer it sends streaming frames, which the stream reads.
+			v := cot.RequestedVersion(e)
+			send(cot.ProtocolResponse(e.Subject, v == cot.ProtoVersion, time.Now()))
+			s.logger.Info("TAK client asked for TAK Protocol", "remote", remote, "version", v, "accepted", v == cot.ProtoVersion)
+			offered = true
+			continue
+		}
+		if !offered {
+			offered = true
+			send(cot.ProtocolOffer("takp-"+remote, time.Now()))
+		}
+		if strings.HasPrefix(t, "t-x-c-t") || strings.HasPrefix(t, "t-x-takp") {
 			continue // pings and protocol negotiation
 		}
 		if needsOperator(&e) {
