@@ -64,7 +64,8 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// Decode recognises data and decodes it into a validated event.
+// Decode recognises data and decodes it into a validated event whose
+// Format is the format recognised.
 func Decode(data []byte) (event.Event, error) {
 	if len(data) > MaxSize {
 		return event.Event{}, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSize)
@@ -74,11 +75,19 @@ func Decode(data []byte) (event.Event, error) {
 	if err != nil {
 		return event.Event{}, err
 	}
+	var e event.Event
 	switch f {
 	case event.CAP:
-		return cap.Decode(data)
+		e, err = cap.Decode(data)
 	case event.CoT:
-		return cot.Decode(data)
+		e, err = cot.Decode(data)
+	default:
+		e, err = event.Decode(data)
 	}
-	return event.Decode(data)
+	if err != nil {
+		return event.Event{}, err
+	}
+	// How it arrived, whatever the message says about itself.
+	e.Format = f
+	return e, nil
 }
