@@ -108,7 +108,8 @@ type xmlAlert struct {
 	Info        []xmlInfo `xml:"info"`
 }
 
-// Decode reads one CAP alert. The event it returns has:
+// Decode reads one CAP alert; a document type or entity declaration is
+// refused (see CheckDeclarations). The event it returns has:
 //   - ID "sender,identifier", Source the sender, Time the sent time;
 //   - Op Update or Cancel for those message types (Ack for Ack and Error),
 //     with References naming the earlier alerts as "sender,identifier";
@@ -123,6 +124,9 @@ type xmlAlert struct {
 func Decode(data []byte) (event.Event, error) {
 	if len(data) > MaxSize {
 		return event.Event{}, fmt.Errorf("cap: message is %d bytes, at most %d", len(data), MaxSize)
+	}
+	if err := CheckDeclarations(data); err != nil {
+		return event.Event{}, fmt.Errorf("cap: %w", err)
 	}
 	var a xmlAlert
 	dec := xml.NewDecoder(bytes.NewReader(data))

@@ -366,3 +366,33 @@ func TestEncodeNeedsLookupForReferences(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestEntityDeclarationsRefused: an entity-expansion bomb (and any DOCTYPE)
+// is refused with what and where, not as a damaged file.
+func TestEntityDeclarationsRefused(t *testing.T) {
+	body := string(alert("A1", "Actual", "Alert", "", "<circle>31.2,121.6 0.5</circle>"))
+	bomb := `<?xml version="1.0"?>
+<!DOCTYPE alert [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+` + strings.Replace(body, "<identifier>A1</identifier>", "<identifier>&lol3;</identifier>", 1)
+	for _, tc := range []struct{ name, in, want string }{
+		{"bomb", bomb, "XML entity declarations are not accepted (line 2)"},
+		{"external entity", "<?xml version=\"1.0\"?>\n\n<!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + body, "XML entity declarations are not accepted (line 3)"},
+		{"doctype", "<!DOCTYPE alert>\n" + body, "(<!DOCTYPE>) are not accepted (line 1)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cap.Decode([]byte(tc.in))
+			if err == nil || !errors.Is(err, cap.ErrDeclarations) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	// A declaration-like text in a comment or in the text is not one.
+	ok := strings.Replace(body, "<identifier>A1</identifier>", "<!-- <!ENTITY x \"y\"> --><identifier>A1</identifier>", 1)
+	if _, err := cap.Decode([]byte(ok)); err != nil {
+		t.Errorf("comment taken for a declaration: %v", err)
+	}
+}

@@ -779,3 +779,32 @@ func TestRedactingLogger(t *testing.T) {
 		})
 	}
 }
+
+// TestTAKEntityBomb: an XML bomb on the TAK port is refused as one, and
+// the connection goes on.
+func TestTAKEntityBomb(t *testing.T) {
+	th := startHub(t, hub.Config{})
+	addr := th.takListener(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	ts := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	fmt.Fprintf(c, `<?xml version="1.0"?><!DOCTYPE event [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><event version="2.0" uid="&b;" type="a-f-G" time="%s" start="%s" stale="%s" how="m-g"><point lat="31.2" lon="121.6" hae="0" ce="9" le="9"/></event>`, ts(0), ts(0), ts(time.Minute))
+	fmt.Fprintf(c, `<event version="2.0" uid="ok" type="a-f-G" time="%s" start="%s" stale="%s" how="m-g"><point lat="31.2" lon="121.6" hae="0" ce="9" le="9"/></event>`, ts(0), ts(0), ts(time.Minute))
+	c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for th.srv.Log().Last() < 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := th.srv.Log().Last(); got != 1 {
+		t.Fatalf("%d events stored, want the valid one", got)
+	}
+	for !strings.Contains(th.logs.String(), "TAK client disconnected") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(th.logs.String(), "XML entity declarations are not accepted (line 1)") {
+		t.Errorf("the bomb was not refused as one:\n%s", th.logs.String())
+	}
+}

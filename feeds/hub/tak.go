@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"safetynet/feeds/cap"
 	"safetynet/feeds/cot"
 	"safetynet/feeds/event"
 )
@@ -96,7 +97,11 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			limited.Add(1)
 			continue
 		}
-		e, err := cot.Decode(data)
+		err = cap.CheckDeclarations(data)
+		var e event.Event
+		if err == nil {
+			e, err = cot.Decode(data)
+		}
 		if err != nil {
 			refused.Add(1)
 			bad++

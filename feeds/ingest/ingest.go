@@ -71,6 +71,12 @@ func Decode(data []byte) (event.Event, error) {
 		return event.Event{}, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSize)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if d := bytes.TrimLeft(data, " \t\r\n"); len(d) > 0 && d[0] == '<' {
+		// CAP and CoT alike: no DOCTYPE, no entities (XML bombs).
+		if err := cap.CheckDeclarations(data); err != nil {
+			return event.Event{}, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	f, err := Sniff(data)
 	if err != nil {
 		return event.Event{}, err
