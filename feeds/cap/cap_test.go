@@ -396,3 +396,88 @@ func TestEntityDeclarationsRefused(t *testing.T) {
 		t.Errorf("comment taken for a declaration: %v", err)
 	}
 }
+
+// TestInfoLanguage: of an alert's infos in several languages the title and
+// texts shown are those of the reader's language, else its base language,
+// else English, else the first; the first info's language does not win by
+// being first.
+func TestInfoLanguage(t *testing.T) {
+	read := func(rel string) event.Event {
+		t.Helper()
+		b, err := os.ReadFile(testenv.SharedData(t, "cap/"+rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := cap.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	canada := read("real/google-caplib-canada.cap")
+	amber := read("oasis-1.2-examples/Oasis_AmberAlert.xml")
+	heat := read("zh/fifows_heat_202404221428.cap")
+	for _, tc := range []struct {
+		name string
+		e    event.Event
+		lang string
+		want string
+	}{
+		{"canada default", canada, "", "severe thunderstorm watch"},
+		{"canada en", canada, "en", "severe thunderstorm watch"},
+		{"canada fr", canada, "fr", "veille d'orages violents"},
+		{"canada fr-CA exact", canada, "fr-CA", "veille d'orages violents"},
+		{"canada fr_FR base", canada, "fr_FR", "veille d'orages violents"},
+		{"canada de: English", canada, "de", "severe thunderstorm watch"},
+		{"amber es", amber, "es", "Alerta Amber en el condado de Los Ángeles"},
+		{"amber en-GB", amber, "en-GB", "Amber Alert in Los Angeles County"},
+		{"one language, other reader", heat, "en", "高溫資訊"},
+		{"one language, zh_Hans reader", heat, "zh_Hans", "高溫資訊"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.e
+			if tc.lang != "" {
+				got = tc.e.Localized(tc.lang)
+			}
+			if got.Title != tc.want {
+				t.Errorf("title %q, want %q", got.Title, tc.want)
+			}
+		})
+	}
+	fr := canada.Localized("fr")
+	if !strings.Contains(fr.Description, "essai") || fr.Properties["language"] != "fr-CA" {
+		t.Errorf("French description %q language %v", fr.Description, fr.Properties["language"])
+	}
+	if canada.Properties["language"] != "en-CA" {
+		t.Errorf("Localized changed the event it was given: %v", canada.Properties["language"])
+	}
+
+	// French first, English second: English is the default, French the
+	// choice of a French reader; the choice survives the JSON envelope.
+	body := string(alert("B1", "Actual", "Alert", "", "<circle>31.2,121.6 0.5</circle>"))
+	info := body[strings.Index(body, "<info>") : strings.Index(body, "</info>")+len("</info>")]
+	frInfo := strings.Replace(strings.Replace(info, "<info>", "<info><language>fr-CA</language>", 1), "<headline>", "<headline>Fumée ", 1)
+	enInfo := strings.Replace(info, "<info>", "<info><language>en-CA</language>", 1)
+	two := strings.Replace(body, info, frInfo+enInfo, 1)
+	e, err := cap.Decode([]byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(e.Title, "Fumée") {
+		t.Errorf("default title %q is the French info's", e.Title)
+	}
+	b, err := event.Encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back event.Event
+	if err := back.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Localized("fr").Title; !strings.HasPrefix(got, "Fumée") {
+		t.Errorf("French reader after the envelope: %q", got)
+	}
+	if got := back.Localized("en_US").Title; got != e.Title {
+		t.Errorf("English reader after the envelope: %q, want %q", got, e.Title)
+	}
+}
