@@ -108,13 +108,18 @@ type xmlAlert struct {
 	Info        []xmlInfo `xml:"info"`
 }
 
-// Decode reads one CAP alert. The event it returns has:
+// Decode reads one CAP alert; a document type or entity declaration is
+// refused (see CheckDeclarations). The event it returns has:
 //   - ID "sender,identifier", Source the sender, Time the sent time;
 //   - Op Update or Cancel for those message types (Ack for Ack and Error),
 //     with References naming the earlier alerts as "sender,identifier";
 //   - Type the first info's event when it is one of our dotted types,
 //     otherwise "alert.<category>" (alert.met, alert.geo, ...);
 //   - Severity from the first info, Expires the earliest info expiry;
+//   - Title (the headline), Description and the other texts from the info
+//     in English, else the first (event.ChooseLanguage), and, when the
+//     infos are in several languages, each language's texts in
+//     properties.texts for event.Localized;
 //   - Status exercise for Exercise, test for Test, System and Draft (the
 //     CAP status is kept in properties.cap_status);
 //   - Geometry from the areas of the first info that has any: polygons,
@@ -123,6 +128,9 @@ type xmlAlert struct {
 func Decode(data []byte) (event.Event, error) {
 	if len(data) > MaxSize {
 		return event.Event{}, fmt.Errorf("cap: message is %d bytes, at most %d", len(data), MaxSize)
+	}
+	if err := CheckDeclarations(data); err != nil {
+		return event.Event{}, fmt.Errorf("cap: %w", err)
 	}
 	var a xmlAlert
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -237,6 +245,18 @@ func (a *xmlAlert) event() (event.Event, error) {
 	if err := in.apply(&e, where); err != nil {
 		return event.Event{}, err
 	}
+	infoLangs := make([]string, len(a.Info))
+	for i := range a.Info {
+		infoLangs[i] = trim(a.Info[i].Language)
+	}
+	// The texts are those of the info in English, else the first; every
+	// language's are kept for event.Localized.
+	if i := event.ChooseLanguage(infoLangs, ""); i > 0 {
+		a.Info[i].setTexts(&e)
+	}
+	if texts := infoTexts(a.Info); len(texts) > 1 {
+		e.Properties[event.TextsKey] = texts
+	}
 	var langs []string
 	for i := range a.Info {
 		if l := trim(a.Info[i].Language); l != "" {
@@ -329,11 +349,6 @@ func (in *xmlInfo) apply(e *event.Event, where string) error {
 	setStr(e.Properties, "urgency", in.Urgency)
 	setStr(e.Properties, "certainty", in.Certainty)
 	setStr(e.Properties, "audience", in.Audience)
-	setStr(e.Properties, "language", in.Language)
-	setStr(e.Properties, "sender_name", in.SenderName)
-	setStr(e.Properties, "instruction", in.Instruction)
-	setStr(e.Properties, "web", in.Web)
-	setStr(e.Properties, "contact", in.Contact)
 	if len(in.ResponseType) > 0 {
 		e.Properties["response_type"] = trimAll(in.ResponseType)
 	}
@@ -360,12 +375,47 @@ func (in *xmlInfo) apply(e *event.Event, where string) error {
 	if len(res) > 0 {
 		e.Properties["resources"] = res
 	}
+	in.setTexts(e)
+	return nil
+}
+
+// setTexts sets the texts of e from in: title, description and the text
+// properties.
+func (in *xmlInfo) setTexts(e *event.Event) {
+	for _, k := range []string{"language", "sender_name", "instruction", "web", "contact"} {
+		delete(e.Properties, k)
+	}
+	setStr(e.Properties, "language", in.Language)
+	setStr(e.Properties, "sender_name", in.SenderName)
+	setStr(e.Properties, "instruction", in.Instruction)
+	setStr(e.Properties, "web", in.Web)
+	setStr(e.Properties, "contact", in.Contact)
 	e.Title = trim(in.Headline)
 	if e.Title == "" {
-		e.Title = ev
+		e.Title = trim(in.Event)
 	}
 	e.Description = trim(in.Description)
-	return nil
+}
+
+// infoTexts returns the texts of the first info of each language, as the
+// event.TextsKey property.
+func infoTexts(infos []xmlInfo) []any {
+	var out []any
+	seen := map[string]bool{}
+	for i := range infos {
+		in := &infos[i]
+		l := trim(in.Language)
+		if seen[strings.ToLower(l)] {
+			continue
+		}
+		seen[strings.ToLower(l)] = true
+		t := event.Texts{Language: l, Title: trim(in.Headline), Description: trim(in.Description), Instruction: trim(in.Instruction)}
+		if t.Title == "" {
+			t.Title = trim(in.Event)
+		}
+		out = append(out, t.Map())
+	}
+	return out
 }
 
 func pairs(ps []valuePair) map[string]any {

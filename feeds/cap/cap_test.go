@@ -366,3 +366,118 @@ func TestEncodeNeedsLookupForReferences(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestEntityDeclarationsRefused: an entity-expansion bomb (and any DOCTYPE)
+// is refused with what and where, not as a damaged file.
+func TestEntityDeclarationsRefused(t *testing.T) {
+	body := string(alert("A1", "Actual", "Alert", "", "<circle>31.2,121.6 0.5</circle>"))
+	bomb := `<?xml version="1.0"?>
+<!DOCTYPE alert [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+` + strings.Replace(body, "<identifier>A1</identifier>", "<identifier>&lol3;</identifier>", 1)
+	for _, tc := range []struct{ name, in, want string }{
+		{"bomb", bomb, "XML entity declarations are not accepted (line 2)"},
+		{"external entity", "<?xml version=\"1.0\"?>\n\n<!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" + body, "XML entity declarations are not accepted (line 3)"},
+		{"doctype", "<!DOCTYPE alert>\n" + body, "(<!DOCTYPE>) are not accepted (line 1)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := cap.Decode([]byte(tc.in))
+			if err == nil || !errors.Is(err, cap.ErrDeclarations) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+	// A declaration-like text in a comment or in the text is not one.
+	ok := strings.Replace(body, "<identifier>A1</identifier>", "<!-- <!ENTITY x \"y\"> --><identifier>A1</identifier>", 1)
+	if _, err := cap.Decode([]byte(ok)); err != nil {
+		t.Errorf("comment taken for a declaration: %v", err)
+	}
+}
+
+// TestInfoLanguage: of an alert's infos in several languages the title and
+// texts shown are those of the reader's language, else its base language,
+// else English, else the first; the first info's language does not win by
+// being first.
+func TestInfoLanguage(t *testing.T) {
+	read := func(rel string) event.Event {
+		t.Helper()
+		b, err := os.ReadFile(testenv.SharedData(t, "cap/"+rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := cap.Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	canada := read("real/google-caplib-canada.cap")
+	amber := read("oasis-1.2-examples/Oasis_AmberAlert.xml")
+	heat := read("zh/fifows_heat_202404221428.cap")
+	for _, tc := range []struct {
+		name string
+		e    event.Event
+		lang string
+		want string
+	}{
+		{"canada default", canada, "", "severe thunderstorm watch"},
+		{"canada en", canada, "en", "severe thunderstorm watch"},
+		{"canada fr", canada, "fr", "veille d'orages violents"},
+		{"canada fr-CA exact", canada, "fr-CA", "veille d'orages violents"},
+		{"canada fr_FR base", canada, "fr_FR", "veille d'orages violents"},
+		{"canada de: English", canada, "de", "severe thunderstorm watch"},
+		{"amber es", amber, "es", "Alerta Amber en el condado de Los Ángeles"},
+		{"amber en-GB", amber, "en-GB", "Amber Alert in Los Angeles County"},
+		{"one language, other reader", heat, "en", "高溫資訊"},
+		{"one language, zh_Hans reader", heat, "zh_Hans", "高溫資訊"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.e
+			if tc.lang != "" {
+				got = tc.e.Localized(tc.lang)
+			}
+			if got.Title != tc.want {
+				t.Errorf("title %q, want %q", got.Title, tc.want)
+			}
+		})
+	}
+	fr := canada.Localized("fr")
+	if !strings.Contains(fr.Description, "essai") || fr.Properties["language"] != "fr-CA" {
+		t.Errorf("French description %q language %v", fr.Description, fr.Properties["language"])
+	}
+	if canada.Properties["language"] != "en-CA" {
+		t.Errorf("Localized changed the event it was given: %v", canada.Properties["language"])
+	}
+
+	// French first, English second: English is the default, French the
+	// choice of a French reader; the choice survives the JSON envelope.
+	body := string(alert("B1", "Actual", "Alert", "", "<circle>31.2,121.6 0.5</circle>"))
+	info := body[strings.Index(body, "<info>") : strings.Index(body, "</info>")+len("</info>")]
+	frInfo := strings.Replace(strings.Replace(info, "<info>", "<info><language>fr-CA</language>", 1), "<headline>", "<headline>Fumée ", 1)
+	enInfo := strings.Replace(info, "<info>", "<info><language>en-CA</language>", 1)
+	two := strings.Replace(body, info, frInfo+enInfo, 1)
+	e, err := cap.Decode([]byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(e.Title, "Fumée") {
+		t.Errorf("default title %q is the French info's", e.Title)
+	}
+	b, err := event.Encode(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back event.Event
+	if err := back.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Localized("fr").Title; !strings.HasPrefix(got, "Fumée") {
+		t.Errorf("French reader after the envelope: %q", got)
+	}
+	if got := back.Localized("en_US").Title; got != e.Title {
+		t.Errorf("English reader after the envelope: %q, want %q", got, e.Title)
+	}
+}

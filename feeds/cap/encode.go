@@ -265,7 +265,7 @@ var decodedKeys = map[string]bool{"scope": true, "note": true, "incidents": true
 	"urgency": true, "certainty": true, "audience": true, "language": true, "sender_name": true, "instruction": true,
 	"web": true, "contact": true, "response_type": true, "effective": true, "onset": true, "event_codes": true,
 	"parameters": true, "resources": true, "languages": true, "category": true, "area_desc": true, "geocodes": true,
-	"circles": true, "addresses": true}
+	"circles": true, "addresses": true, "texts": true}
 
 func unpairs(m map[string]any) []valuePair {
 	keys := make([]string, 0, len(m))

@@ -258,6 +258,11 @@ type Options struct {
 	// StandingAfter is how long an alert may stay open before it counts
 	// as a stale (standing) alarm in Rate.Standing (default 24 hours).
 	StandingAfter time.Duration
+	// Language is the console's language (en, zh_Hans, fr-CA, ...): an
+	// event in several languages (a CAP alert with one info per language)
+	// shows the title and texts of this language, else of its base
+	// language, else English, else the first (event.Localized).
+	Language string
 }
 
 // Console is the operator console's live state. It is safe for concurrent
@@ -376,7 +381,7 @@ func (c *Console) Apply(m event.Message, now time.Time) bool {
 		}
 		c.lastSeq = m.Seq
 	}
-	e := m.Event
+	e := m.Event.Localized(c.opt.Language)
 	subj := c.subject(&e)
 	kind, op := "event", ""
 	if isAction(&e) {

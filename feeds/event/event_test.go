@@ -78,14 +78,16 @@ func TestDecode(t *testing.T) {
 		{name: "syntax", in: `{"id":"a",`, wantErr: "truncated"},
 		{name: "empty", in: ``, wantErr: "empty"},
 		{name: "wrong type of field", in: `{"id":7,"type":"fire.smoke","time":"2026-05-01T02:00:00Z"}`, wantErr: "field id"},
-		{name: "latitude out of range", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[31.2,121.6]}}`, wantErr: "not a longitude, latitude"},
+		{name: "latitude out of range", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[31.2,121.6]}}`, wantErr: "latitude 121.6 is outside -90..90"},
 		{name: "open ring", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}}`, wantErr: "not closed"},
 		{name: "collection", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,1]}]}}`, wantErr: "not allowed"},
 		{name: "control character in id", in: `{"id":"a\u0007b","type":"fire.smoke","time":"2026-05-01T02:00:00Z"}`, wantErr: "control character"},
 		{name: "cancel without target", in: `{"id":"a","type":"fire.smoke","op":"cancel","time":"2026-05-01T02:00:00Z"}`, wantErr: "needs a subject or references"},
 		{name: "bad op", in: `{"id":"a","type":"fire.smoke","op":"delete","time":"2026-05-01T02:00:00Z"}`, wantErr: "op \"delete\""},
-		{name: "geometry without coordinates", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point"}}`, wantErr: "geometry is not a GeoJSON geometry"},
+		{name: "geometry without coordinates", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point"}}`, wantErr: "geometry.coordinates is missing"},
 	}
+	tests = append(tests, positionCases()...)
+	tests = append(tests, utf8Cases()...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := event.Decode([]byte(tc.in))
@@ -233,5 +235,97 @@ func TestAppendMessage(t *testing.T) {
 	want := `{"seq":42,"publisher":"gate\"sensors","received":"2023-11-14T22:13:20.000000005Z","state":"fresh","event":{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z"}}`
 	if string(b) != want {
 		t.Errorf("got  %s\nwant %s", b, want)
+	}
+}
+
+// ev is an envelope with the given geometry (JSON text).
+func ev(geometry string) string {
+	return `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":` + geometry + `}`
+}
+
+// positionCases: a geometry that is there must have a usable position;
+// nothing missing is read as 0.
+func positionCases() []struct {
+	name    string
+	in      string
+	check   func(t *testing.T, e event.Event)
+	wantErr string
+} {
+	type tc = struct {
+		name    string
+		in      string
+		check   func(t *testing.T, e event.Event)
+		wantErr string
+	}
+	bad := []struct{ name, geometry, want string }{
+		{"point []", `{"type":"Point","coordinates":[]}`, "geometry.coordinates: a position needs [longitude, latitude]"},
+		{"point null", `{"type":"Point","coordinates":null}`, "geometry.coordinates is missing"},
+		{"point [1]", `{"type":"Point","coordinates":[1]}`, "has 1 numbers"},
+		{"point 4 numbers", `{"type":"Point","coordinates":[1,2,3,4]}`, "has 4 numbers"},
+		{"point null member", `{"type":"Point","coordinates":[null,31.2]}`, "geometry.coordinates[0] is null, not a number"},
+		{"point string member", `{"type":"Point","coordinates":["121.6",31.2]}`, "geometry.coordinates[0] is a string"},
+		{"point overflow", `{"type":"Point","coordinates":[1e999,31.2]}`, "1e999 is not a finite number"},
+		{"point lon", `{"type":"Point","coordinates":[181,31.2]}`, "longitude 181 is outside -180..180"},
+		{"point lat", `{"type":"Point","coordinates":[121.6,-90.5]}`, "latitude -90.5 is outside -90..90"},
+		{"point object", `{"type":"Point","coordinates":{"lon":1,"lat":2}}`, "geometry.coordinates is an object"},
+		{"no type", `{"coordinates":[1,2]}`, "geometry.type is missing"},
+		{"geometry not an object", `[1,2]`, "not a GeoJSON geometry object"},
+		{"linestring short position", `{"type":"LineString","coordinates":[[1,2],[3]]}`, "geometry.coordinates[1]: a position needs"},
+		{"linestring empty", `{"type":"LineString","coordinates":[]}`, "LineString needs at least 2 positions"},
+		{"multipoint empty", `{"type":"MultiPoint","coordinates":[]}`, "MultiPoint without points"},
+		{"polygon no rings", `{"type":"Polygon","coordinates":[]}`, "a polygon needs at least its outer ring"},
+		{"polygon empty ring", `{"type":"Polygon","coordinates":[[]]}`, "geometry.coordinates[0]: a ring needs at least 4 positions"},
+		{"polygon short position", `{"type":"Polygon","coordinates":[[[0,0],[1,0],[1],[0,0]]]}`, "geometry.coordinates[0][2]: a position needs"},
+		{"multipolygon empty ring", `{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[]]]}`, "geometry.coordinates[1][0]: a ring needs"},
+		{"multipolygon empty", `{"type":"MultiPolygon","coordinates":[]}`, "MultiPolygon without polygons"},
+	}
+	var out []tc
+	for _, b := range bad {
+		out = append(out, tc{name: b.name, in: ev(b.geometry), wantErr: b.want})
+	}
+	out = append(out,
+		tc{name: "geometry null is no position", in: ev(`null`), check: func(t *testing.T, e event.Event) {
+			if e.Geometry != nil {
+				t.Errorf("geometry %v, want none", e.Geometry)
+			}
+		}},
+		tc{name: "altitude dropped", in: ev(`{"type":"Point","coordinates":[121.6,31.2,12.5]}`), check: func(t *testing.T, e event.Event) {
+			if e.Geometry != (orb.Point{121.6, 31.2}) {
+				t.Errorf("geometry %v", e.Geometry)
+			}
+		}},
+		tc{name: "format set from how it arrived", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","format":"cap"}`, check: func(t *testing.T, e event.Event) {
+			if e.Format != event.JSON {
+				t.Errorf("format %q, want json: the client's is not kept", e.Format)
+			}
+		}},
+	)
+	return out
+}
+
+// utf8Cases: text that is not UTF-8 is refused with its byte offset, not
+// replaced.
+func utf8Cases() []struct {
+	name    string
+	in      string
+	check   func(t *testing.T, e event.Event)
+	wantErr string
+} {
+	type tc = struct {
+		name    string
+		in      string
+		check   func(t *testing.T, e event.Event)
+		wantErr string
+	}
+	return []tc{
+		{name: "invalid UTF-8 in title", in: "{\"id\":\"a\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"title\":\"caf\xe9\"}", wantErr: "invalid UTF-8 at byte 72"},
+		{name: "invalid UTF-8 in a property", in: "{\"id\":\"a\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"properties\":{\"k\":\"\xff\"}}", wantErr: "invalid UTF-8 at byte 79"},
+		{name: "lone surrogate escape", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","title":"x\ud800y"}`, wantErr: `\ud800 at byte 70 is half a surrogate pair`},
+		{name: "lone low surrogate escape", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","title":"\udc00"}`, wantErr: `\udc00 at byte 69`},
+		{name: "surrogate pair and escaped backslash", in: `{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","title":"\ud83d\ude92 \\ud800 caf\u00e9 火"}`, check: func(t *testing.T, e event.Event) {
+			if e.Title != "\U0001F692 \\ud800 café 火" {
+				t.Errorf("title %q", e.Title)
+			}
+		}},
 	}
 }

@@ -17,6 +17,11 @@ func FuzzDecode(f *testing.F) {
 		`{"id":"c","type":"a.b","op":"cancel","references":["x"],"time":"2026-05-01T02:00:00Z"}`,
 		`{"geometry":{"type":"LineString","coordinates":[[1,2]]}}`,
 		`{"geometry":{"type":"Polygon","coordinates":[]}}`,
+		`{"id":"a","type":"a.b","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[]}}`,
+		`{"id":"a","type":"a.b","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[1,null]}}`,
+		`{"id":"a","type":"a.b","time":"2026-05-01T02:00:00Z","geometry":null,"format":"cot"}`,
+		`{"id":"a","type":"a.b","time":"2026-05-01T02:00:00Z","title":"\ud83d\ude92\\ud800"}`,
+		"{\"id\":\"a\",\"type\":\"a.b\",\"time\":\"2026-05-01T02:00:00Z\",\"title\":\"\xc3\"}",
 		`[]`, `null`, `{`,
 	} {
 		f.Add([]byte(s))
@@ -36,6 +41,12 @@ func FuzzDecode(f *testing.F) {
 		e2, err := event.Decode(b)
 		if err != nil {
 			t.Fatalf("re-decode: %v\n%s", err, b)
+		}
+		if e.Format != event.JSON {
+			t.Fatalf("format %q, want json", e.Format)
+		}
+		if err := event.CheckGeometry(e.Geometry); err != nil {
+			t.Fatalf("decoded geometry: %v", err)
 		}
 		if e2.ID != e.ID || e2.Type != e.Type || !e2.Time.Equal(e.Time) {
 			t.Fatalf("round trip changed the event: %+v vs %+v", e, e2)

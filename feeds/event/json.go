@@ -14,22 +14,22 @@ import (
 
 // envelope is the JSON form of an Event (see feeds/README-envelope.md).
 type envelope struct {
-	ID          string            `json:"id"`
-	Type        string            `json:"type"`
-	Severity    Severity          `json:"severity,omitempty"`
-	Status      Status            `json:"status,omitempty"`
-	Time        time.Time         `json:"time"`
-	Stale       time.Time         `json:"stale,omitzero"`
-	Expires     time.Time         `json:"expires,omitzero"`
-	Geometry    *geojson.Geometry `json:"geometry,omitempty"`
-	Source      string            `json:"source,omitempty"`
-	Title       string            `json:"title,omitempty"`
-	Description string            `json:"description,omitempty"`
-	Properties  map[string]any    `json:"properties,omitempty"`
-	Subject     string            `json:"subject,omitempty"`
-	Op          Op                `json:"op,omitempty"`
-	References  []string          `json:"references,omitempty"`
-	Format      Format            `json:"format,omitempty"`
+	ID          string          `json:"id"`
+	Type        string          `json:"type"`
+	Severity    Severity        `json:"severity,omitempty"`
+	Status      Status          `json:"status,omitempty"`
+	Time        time.Time       `json:"time"`
+	Stale       time.Time       `json:"stale,omitzero"`
+	Expires     time.Time       `json:"expires,omitzero"`
+	Geometry    json.RawMessage `json:"geometry,omitempty"`
+	Source      string          `json:"source,omitempty"`
+	Title       string          `json:"title,omitempty"`
+	Description string          `json:"description,omitempty"`
+	Properties  map[string]any  `json:"properties,omitempty"`
+	Subject     string          `json:"subject,omitempty"`
+	Op          Op              `json:"op,omitempty"`
+	References  []string        `json:"references,omitempty"`
+	Format      Format          `json:"format,omitempty"`
 }
 
 // MarshalJSON writes the JSON envelope.
@@ -38,7 +38,11 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		Stale: e.Stale, Expires: e.Expires, Source: e.Source, Title: e.Title, Description: e.Description,
 		Properties: e.Properties, Subject: e.Subject, Op: e.Op, References: e.References, Format: e.Format}
 	if e.Geometry != nil {
-		env.Geometry = geojson.NewGeometry(e.Geometry)
+		g, err := json.Marshal(geojson.NewGeometry(e.Geometry))
+		if err != nil {
+			return nil, err
+		}
+		env.Geometry = g
 	}
 	return json.Marshal(env)
 }
@@ -50,23 +54,31 @@ func (e *Event) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &env); err != nil {
 		return err
 	}
-	e.fromEnvelope(&env)
-	return nil
+	return e.fromEnvelope(&env)
 }
 
-func (e *Event) fromEnvelope(env *envelope) {
+func (e *Event) fromEnvelope(env *envelope) error {
 	*e = Event{ID: env.ID, Type: env.Type, Severity: env.Severity, Status: env.Status, Time: env.Time,
 		Stale: env.Stale, Expires: env.Expires, Source: env.Source, Title: env.Title, Description: env.Description,
 		Properties: env.Properties, Subject: env.Subject, Op: env.Op, References: env.References, Format: env.Format}
-	if env.Geometry != nil {
-		e.Geometry = env.Geometry.Geometry()
+	g, err := parseGeometry(env.Geometry)
+	if err != nil {
+		return err
 	}
+	e.Geometry = g
+	return nil
 }
 
 // Decode reads one event from its JSON envelope and validates it. Unknown
 // top-level fields are refused (custom data belongs in properties), as is
-// anything after the object. The error says which field is wrong.
+// anything after the object, text that is not UTF-8 (with its byte offset)
+// and a geometry without a usable position. The error says which field is
+// wrong. The event's Format is JSON whatever the envelope says: it is how
+// the event arrived.
 func Decode(data []byte) (Event, error) {
+	if err := checkUTF8(data); err != nil {
+		return Event{}, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var env envelope
@@ -76,14 +88,11 @@ func Decode(data []byte) (Event, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Event{}, invalid("JSON envelope: more data after the event object (send one event per message)")
 	}
-	if env.Geometry != nil && env.Geometry.Coordinates == nil && env.Geometry.Geometries == nil {
-		return Event{}, invalid("geometry has no coordinates")
-	}
 	var e Event
-	e.fromEnvelope(&env)
-	if e.Format == "" {
-		e.Format = JSON
+	if err := e.fromEnvelope(&env); err != nil {
+		return Event{}, err
 	}
+	e.Format = JSON
 	if err := e.Validate(); err != nil {
 		return Event{}, err
 	}

@@ -104,6 +104,10 @@ func TestPublishStatus(t *testing.T) {
 		{name: "unknown format", token: th.publisher, body: []byte(`id=x`), status: 415, errHas: "not a JSON event"},
 		{name: "oversized", token: th.publisher, body: jsonEvent("big", fmt.Sprintf(`,"description":%q`, strings.Repeat("x", 70<<10))), status: 413, errHas: "larger than"},
 		{name: "empty", token: th.publisher, body: nil, status: 415, errHas: "empty"},
+		{name: "point without coordinates", token: th.publisher, body: []byte(`{"id":"g1","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[]}}`), status: 400, errHas: "geometry.coordinates: a position needs [longitude, latitude]"},
+		{name: "point with null coordinates", token: th.publisher, body: []byte(`{"id":"g2","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":null}}`), status: 400, errHas: "geometry.coordinates is missing"},
+		{name: "point with one number", token: th.publisher, body: []byte(`{"id":"g3","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[1]}}`), status: 400, errHas: "has 1 numbers"},
+		{name: "not UTF-8", token: th.publisher, body: []byte("{\"id\":\"u1\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"title\":\"\xe9\"}"), status: 400, errHas: "invalid UTF-8 at byte 70"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -127,6 +131,26 @@ func TestPublishStatus(t *testing.T) {
 	}
 	if status, b := get(t, th.url+"/healthz", ""); status != 200 || !bytes.Contains(b, []byte(`"last_seq":4`)) {
 		t.Errorf("healthz %d %s", status, b)
+	}
+}
+
+// TestFormatSetByHub: the format stored is how the event arrived; the one
+// a client writes into its envelope is not kept.
+func TestFormatSetByHub(t *testing.T) {
+	th := startHub(t, hub.Config{})
+	if status, m := post(t, th.url, th.publisher, jsonEvent("f1", `,"format":"cap"`)); status != 202 {
+		t.Fatalf("status %d: %v", status, m)
+	}
+	es, err := th.srv.Log().Read(context.Background(), 0, 10)
+	if err != nil || len(es) != 1 {
+		t.Fatalf("log: %v %d", err, len(es))
+	}
+	var e event.Event
+	if err := json.Unmarshal(es[0].Data, &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Format != event.JSON {
+		t.Errorf("stored format %q, want json", e.Format)
 	}
 }
 
@@ -265,18 +289,22 @@ func TestPublishWebsocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	msgs := [][]byte{jsonEvent("w1", ""), []byte("junk"), jsonEvent("w2", ""), jsonEvent("w1", ""), []byte(`{"id":"w3"}`)}
+	msgs := [][]byte{jsonEvent("w1", ""), []byte("junk"), jsonEvent("w2", ""), jsonEvent("w1", ""), []byte(`{"id":"w3"}`),
+		[]byte(`{"id":"w4","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[]}}`)}
 	for _, m := range msgs {
 		if err := ws.WriteMessage(websocket.TextMessage, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want := []hub.Ack{{N: 1, Seq: 1, ID: "w1"}, {N: 2, Status: 415}, {N: 3, Seq: 2, ID: "w2"}, {N: 4, Seq: 1, ID: "w1", Duplicate: true}, {N: 5, Status: 400}}
+	want := []hub.Ack{{N: 1, Seq: 1, ID: "w1"}, {N: 2, Status: 415}, {N: 3, Seq: 2, ID: "w2"}, {N: 4, Seq: 1, ID: "w1", Duplicate: true}, {N: 5, Status: 400}, {N: 6, Status: 400}}
 	ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	for _, w := range want {
 		var a hub.Ack
 		if err := ws.ReadJSON(&a); err != nil {
 			t.Fatal(err)
+		}
+		if a.N == 6 && !strings.Contains(a.Error, "geometry.coordinates") {
+			t.Errorf("ack %+v does not name the geometry", a)
 		}
 		a.Error = ""
 		if a != w {
@@ -749,5 +777,34 @@ func TestRedactingLogger(t *testing.T) {
 				t.Errorf("logged %q", b.String())
 			}
 		})
+	}
+}
+
+// TestTAKEntityBomb: an XML bomb on the TAK port is refused as one, and
+// the connection goes on.
+func TestTAKEntityBomb(t *testing.T) {
+	th := startHub(t, hub.Config{})
+	addr := th.takListener(t)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	ts := func(d time.Duration) string { return now.Add(d).Format(time.RFC3339) }
+	fmt.Fprintf(c, `<?xml version="1.0"?><!DOCTYPE event [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><event version="2.0" uid="&b;" type="a-f-G" time="%s" start="%s" stale="%s" how="m-g"><point lat="31.2" lon="121.6" hae="0" ce="9" le="9"/></event>`, ts(0), ts(0), ts(time.Minute))
+	fmt.Fprintf(c, `<event version="2.0" uid="ok" type="a-f-G" time="%s" start="%s" stale="%s" how="m-g"><point lat="31.2" lon="121.6" hae="0" ce="9" le="9"/></event>`, ts(0), ts(0), ts(time.Minute))
+	c.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for th.srv.Log().Last() < 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := th.srv.Log().Last(); got != 1 {
+		t.Fatalf("%d events stored, want the valid one", got)
+	}
+	for !strings.Contains(th.logs.String(), "TAK client disconnected") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(th.logs.String(), "XML entity declarations are not accepted (line 1)") {
+		t.Errorf("the bomb was not refused as one:\n%s", th.logs.String())
 	}
 }

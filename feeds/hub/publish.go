@@ -131,7 +131,7 @@ func (s *Server) handlePublishWS(w http.ResponseWriter, r *http.Request) {
 	n, err := s.readEvents(c, tok.Name, tok.Role, acks)
 	close(acks)
 	<-writerDone
-	c.close(websocket.CloseNormalClosure, "")
+	c.finish()
 	s.logger.Info("publisher disconnected", "token", tok.Name, "remote", r.RemoteAddr, "messages", n, "reason", redact(fmt.Sprint(err)))
 }
 
@@ -141,17 +141,19 @@ func (s *Server) readEvents(c *wsConn, token, role string, acks chan<- *pendingA
 	lim := newLimiter(s.cfg.Rate, s.cfg.Burst)
 	c.ws.SetReadLimit(s.cfg.MaxMessage)
 	c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
-	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout)) })
+	c.ws.SetPongHandler(func(string) error { return s.extendRead(c) })
 	var n int64
 	for {
 		_, data, err := c.ws.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
+				// The websocket library has sent 1009 already; this
+				// one only goes out if it could not.
 				c.close(closeTooBig, fmt.Sprintf("message larger than %d bytes", s.cfg.MaxMessage))
 			}
 			return n, err
 		}
-		c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
+		s.extendRead(c)
 		n++
 		if c.revoked.Load() {
 			return n, errors.New("token revoked")

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,19 +30,26 @@ const (
 // pageSize is how many events a subscriber catching up reads at a time.
 const pageSize = 256
 
+// lingerTime is how long the hub goes on reading, and dropping, what a peer
+// sends after the hub's close frame, waiting for the peer to close: a
+// connection closed with unread data is reset, and the peer may then never
+// read the close frame and its code.
+const lingerTime = 5 * time.Second
+
 // wsConn is one open websocket: one reader and one writer goroutine.
 type wsConn struct {
 	ws      *websocket.Conn
 	bc      *bufConn // what ws writes to
 	token   string   // the token's name
 	remote  string
+	slowFor time.Duration // how long the close frame to a slow subscriber may take
 	revoked atomic.Bool
 	done    chan struct{}
 	once    sync.Once
 }
 
-func newWSConn(ws *websocket.Conn, bc *bufConn, token, remote string) *wsConn {
-	return &wsConn{ws: ws, bc: bc, token: token, remote: remote, done: make(chan struct{})}
+func newWSConn(ws *websocket.Conn, bc *bufConn, token, remote string, writeTimeout time.Duration) *wsConn {
+	return &wsConn{ws: ws, bc: bc, token: token, remote: remote, slowFor: writeTimeout, done: make(chan struct{})}
 }
 
 // upgrade turns the request into a websocket that writes through a bufConn.
@@ -51,22 +59,58 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, token string) (
 	if err != nil {
 		return nil, false // the upgrader has answered
 	}
-	c := newWSConn(ws, h.conn, token, r.RemoteAddr)
+	c := newWSConn(ws, h.conn, token, r.RemoteAddr, s.cfg.WriteTimeout)
 	if !s.addConn(c) {
 		c.close(closeGoingAway, "hub shutting down")
+		c.finish()
 		return nil, false
 	}
 	return c, true
 }
 
-// close sends a close frame and closes the connection; safe to call from
-// any goroutine, more than once.
+// close sends a close frame with code and reason after what was written
+// before, and stops the connection's reader within lingerTime; the reader
+// then calls finish. Safe to call from any goroutine, more than once: the
+// first code counts. When the frame cannot be sent the connection is cut
+// at once.
 func (c *wsConn) close(code int, reason string) {
 	c.once.Do(func() {
 		close(c.done)
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
-		c.ws.Close()
+		// A slow subscriber's socket is full of events it has still to
+		// read: its close frame waits behind them.
+		wait := time.Second
+		if code == CloseSlow {
+			wait = max(c.slowFor, wait)
+		}
+		if err := c.bc.WriteClose(code, reason, time.Now().Add(wait)); err != nil {
+			c.ws.Close()
+			return
+		}
+		c.bc.Conn.SetReadDeadline(time.Now().Add(lingerTime))
 	})
+}
+
+// closing reports whether close was called.
+func (c *wsConn) closing() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// finish ends the connection once its reader has stopped: after a close
+// frame went out it reads and drops what the peer still sends until the
+// peer closes too or lingerTime has passed, then closes the connection.
+// Only the connection's reader calls it.
+func (c *wsConn) finish() {
+	c.close(websocket.CloseNormalClosure, "")
+	if c.bc.CloseSent() {
+		c.bc.Conn.SetReadDeadline(time.Now().Add(lingerTime))
+		io.Copy(io.Discard, c.bc.Conn)
+	}
+	c.ws.Close()
 }
 
 func (s *Server) upgrader() *websocket.Upgrader {
@@ -187,18 +231,25 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 // control frames: it answers pings, extends the deadline on pongs, and
 // closes the connection on any error.
 func (s *Server) readControl(c *wsConn, limit int64) {
-	defer c.close(websocket.CloseNormalClosure, "")
+	defer c.finish()
 	c.ws.SetReadLimit(limit)
 	c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
-	c.ws.SetPongHandler(func(string) error {
-		return c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
-	})
+	c.ws.SetPongHandler(func(string) error { return s.extendRead(c) })
 	for {
 		if _, _, err := c.ws.NextReader(); err != nil {
 			return
 		}
-		c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
+		s.extendRead(c)
 	}
+}
+
+// extendRead gives the peer PongTimeout more to send something, unless the
+// connection is closing (then it has lingerTime).
+func (s *Server) extendRead(c *wsConn) error {
+	if c.closing() {
+		return nil
+	}
+	return c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongTimeout))
 }
 
 // streamTo is a subscriber's writer: it sends what the log holds after

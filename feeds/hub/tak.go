@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"safetynet/feeds/cap"
 	"safetynet/feeds/cot"
 	"safetynet/feeds/event"
 )
@@ -120,7 +121,13 @@ func (s *Server) handleTAK(ctx context.Context, c net.Conn) {
 			limited.Add(1)
 			continue
 		}
-		m, err := frame.Decode()
+		var m cot.TakMessage
+		if !frame.Proto {
+			err = cap.CheckDeclarations(frame.Data)
+		}
+		if err == nil {
+			m, err = frame.Decode()
+		}
 		if err != nil {
 			refused.Add(1)
 			bad++

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 )
 
 // maxHeld is how many bytes a held connection gathers before it writes
@@ -19,19 +20,32 @@ const maxHeld = 256 << 10
 // at once, after anything gathered, so control frames (pings, close) are
 // never delayed. It is safe for concurrent use; each Write is one whole
 // websocket frame, so frames never interleave.
+//
+// Once a close frame has gone out (the hub's, or the websocket library's
+// own for a message over the read limit), nothing more is written and the
+// connection is half-closed: the peer reads the close frame, then the end.
 type bufConn struct {
 	net.Conn
 	mu   sync.Mutex
 	buf  []byte
 	hold bool
 	err  error
+	sent bool // a close frame went out
 }
+
+// errCloseSent is what writes after the close frame return.
+var errCloseSent = errors.New("hub: the websocket close frame has been sent")
 
 func (c *bufConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
 		return 0, c.err
+	}
+	if len(p) > 0 && p[0] == 0x88 { // FIN, close
+		// A close frame, written by the websocket library itself.
+		c.buf = append(c.buf, p...)
+		return len(p), c.closedLocked(c.flushLocked())
 	}
 	if c.hold && len(c.buf)+len(p) <= maxHeld {
 		c.buf = append(c.buf, p...)
@@ -46,6 +60,48 @@ func (c *bufConn) Write(p []byte) (int, error) {
 		c.err = err
 	}
 	return n, err
+}
+
+// WriteClose writes what is held, then a close frame with code and reason,
+// by deadline, and half-closes the connection. It does nothing when a
+// close frame went out before.
+func (c *bufConn) WriteClose(code int, reason string, deadline time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sent {
+		return nil
+	}
+	if c.err != nil {
+		return c.err
+	}
+	if len(reason) > 123 {
+		reason = reason[:123] // a control frame's payload is at most 125 bytes
+	}
+	c.Conn.SetWriteDeadline(deadline)
+	c.buf = append(c.buf, 0x88, byte(2+len(reason)), byte(code>>8), byte(code))
+	c.buf = append(c.buf, reason...)
+	return c.closedLocked(c.flushLocked())
+}
+
+// closedLocked marks the close frame sent when err is nil and half-closes
+// the connection.
+func (c *bufConn) closedLocked(err error) error {
+	if err != nil {
+		return err
+	}
+	c.sent = true
+	c.err = errCloseSent
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	return nil
+}
+
+// CloseSent reports whether a close frame went out.
+func (c *bufConn) CloseSent() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent
 }
 
 // Hold starts gathering writes.

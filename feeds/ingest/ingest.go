@@ -64,21 +64,36 @@ func clip(b []byte) string {
 	return string(b)
 }
 
-// Decode recognises data and decodes it into a validated event.
+// Decode recognises data and decodes it into a validated event whose
+// Format is the format recognised.
 func Decode(data []byte) (event.Event, error) {
 	if len(data) > MaxSize {
 		return event.Event{}, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxSize)
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if d := bytes.TrimLeft(data, " \t\r\n"); len(d) > 0 && d[0] == '<' {
+		// CAP and CoT alike: no DOCTYPE, no entities (XML bombs).
+		if err := cap.CheckDeclarations(data); err != nil {
+			return event.Event{}, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	f, err := Sniff(data)
 	if err != nil {
 		return event.Event{}, err
 	}
+	var e event.Event
 	switch f {
 	case event.CAP:
-		return cap.Decode(data)
+		e, err = cap.Decode(data)
 	case event.CoT:
-		return cot.Decode(data)
+		e, err = cot.Decode(data)
+	default:
+		e, err = event.Decode(data)
 	}
-	return event.Decode(data)
+	if err != nil {
+		return event.Event{}, err
+	}
+	// How it arrived, whatever the message says about itself.
+	e.Format = f
+	return e, nil
 }

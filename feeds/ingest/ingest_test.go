@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"safetynet/data/testenv"
+	"safetynet/feeds/cap"
 	"safetynet/feeds/event"
 	"safetynet/feeds/ingest"
 )
@@ -38,6 +39,10 @@ func TestDecode(t *testing.T) {
 		{name: "empty", in: []byte("  \n"), wantErr: ingest.ErrUnknownFormat, errText: "empty"},
 		{name: "broken xml", in: []byte(`<`), wantErr: ingest.ErrUnknownFormat},
 		{name: "too large", in: append([]byte(`{"id":"`), bytes.Repeat([]byte("a"), ingest.MaxSize)...), wantErr: ingest.ErrTooLarge},
+		{name: "json claiming to be cot", in: []byte(`{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","format":"cot"}`), format: event.JSON},
+		{name: "json point without coordinates", in: []byte(`{"id":"a","type":"fire.smoke","time":"2026-05-01T02:00:00Z","geometry":{"type":"Point","coordinates":[]}}`), wantErr: event.ErrInvalid, errText: "geometry.coordinates"},
+		{name: "json not UTF-8", in: []byte("{\"id\":\"a\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"title\":\"\xff\"}"), wantErr: event.ErrInvalid, errText: "invalid UTF-8 at byte 69"},
+		{name: "cot entity bomb", in: []byte("<?xml version=\"1.0\"?>\n<!DOCTYPE event [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>\n<event version=\"2.0\" uid=\"&b;\"/>"), wantErr: cap.ErrDeclarations, errText: "XML entity declarations are not accepted (line 2)"},
 		{name: "invalid json event", in: []byte(`{"id":"a"}`), wantErr: event.ErrInvalid, errText: "type is missing"},
 	}
 	for _, tc := range tests {
