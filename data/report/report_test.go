@@ -349,10 +349,7 @@ func cjkFont(t *testing.T) *Fonts {
 		t.Fatal(err)
 	}
 	if !fs.CJK {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chinese TrueType font installed; go run ./cmd/dev deps test installs fonts-wqy-microhei")
-		}
-		t.Skip("no Chinese TrueType font installed (apt-get install fonts-wqy-microhei)")
+		testenv.Missing(t, "no Chinese TrueType font installed (go run ./cmd/dev deps test installs fonts-wqy-microhei)")
 	}
 	return fs
 }
@@ -390,9 +387,9 @@ func TestLoadFonts(t *testing.T) {
 
 func TestCollectionFace(t *testing.T) {
 	const wqy = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-	data, err := os.ReadFile(wqy)
+	data, err := os.ReadFile(testenv.Font(t, wqy))
 	if err != nil {
-		t.Skipf("%s: %v (apt-get install fonts-wqy-microhei)", wqy, err)
+		t.Fatal(err)
 	}
 	face, err := collectionFace(data)
 	if err != nil {
