@@ -39,6 +39,7 @@ import (
 	"safetynet/feeds/client"
 	"safetynet/ui/app"
 	"safetynet/ui/locale"
+	_ "safetynet/ui/locale/clocale" // C.UTF-8 read as English before Fyne reads the locale
 	"safetynet/ui/mapview"
 )
 
