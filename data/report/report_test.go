@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"golang.org/x/image/font/sfnt"
 
 	"safetynet/data/demo"
@@ -187,7 +188,7 @@ func checkGeoJSON(t *testing.T, name string, b []byte, bound orb.Bound) int {
 						t.Fatalf("%s: feature %d: point %v outside %v", name, i, q, bound)
 					}
 				}
-				if (ringArea(r) > 0) != (k == 0) {
+				if (planar.Area(orb.Ring(r)) > 0) != (k == 0) {
 					t.Fatalf("%s: feature %d: ring %d wound the wrong way for RFC 7946", name, i, k)
 				}
 			}
