@@ -328,12 +328,35 @@ func pack(ctx context.Context) error {
 			return err
 		}
 	}
-	c := exec.CommandContext(ctx, fyneCmd, "package", "--os", "linux", "--exe", filepath.Join("bin", "safetynet"), "--release")
-	c.Stdout, c.Stderr = os.Stdout, os.Stderr
-	if err := c.Run(); err != nil {
+	// fyne package reads the root FyneApp.toml (--src .: name, ID, icon,
+	// desktop entry); the binary carries the same metadata itself
+	// (cmd/safetynet/metadata.go, checked against the toml by its test).
+	// fyne package also raises Build in the toml after each run: the
+	// tracked file is put back, so the version lives in one place.
+	err := keepFile("FyneApp.toml", func() error {
+		c := exec.CommandContext(ctx, fyneCmd, "package", "--os", "linux", "--src", ".", "--exe", filepath.Join("bin", "safetynet"), "--release")
+		c.Stdout, c.Stderr = os.Stdout, os.Stderr
+		return c.Run()
+	})
+	if err != nil {
 		return err
 	}
 	return os.Rename("SafetyNet.tar.xz", filepath.Join("bin", "SafetyNet.tar.xz"))
+}
+
+// keepFile runs fn and then puts the file at path back as it was before.
+func keepFile(path string, fn func() error) error {
+	before, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	err = fn()
+	if after, rerr := os.ReadFile(path); rerr != nil || string(after) != string(before) {
+		if werr := os.WriteFile(path, before, 0o644); werr != nil && err == nil {
+			err = fmt.Errorf("put %s back: %w", path, werr)
+		}
+	}
+	return err
 }
 
 // live runs the operator console on one machine: a hub on localhost,

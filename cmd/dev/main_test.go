@@ -27,3 +27,28 @@ func TestGofmtCheck(t *testing.T) {
 		t.Fatalf("an unformatted file: %v", err)
 	}
 }
+
+// TestKeepFile: what fyne package writes into FyneApp.toml is undone,
+// whether it succeeds or fails.
+func TestKeepFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "FyneApp.toml")
+	const text = "[Details]\nBuild = 3\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, fail := range []bool{false, true} {
+		err := keepFile(path, func() error {
+			os.WriteFile(path, []byte("[Details]\nBuild = 4\n"), 0o644)
+			if fail {
+				return os.ErrInvalid
+			}
+			return nil
+		})
+		if (err != nil) != fail {
+			t.Errorf("fail %v: err %v", fail, err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != text {
+			t.Errorf("fail %v: the file is now %q", fail, b)
+		}
+	}
+}

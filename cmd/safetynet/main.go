@@ -30,8 +30,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-
-	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/lang"
 
 	"safetynet/data/demo"
@@ -39,6 +37,7 @@ import (
 	"safetynet/feeds/client"
 	"safetynet/ui/app"
 	"safetynet/ui/locale"
+	_ "safetynet/ui/locale/clocale" // C.UTF-8 read as English before Fyne reads the locale
 	"safetynet/ui/mapview"
 )
 
@@ -102,7 +101,7 @@ func main() {
 		debug.SetMemoryLimit(mapview.MemoryLimit)
 	}
 
-	a := fyneapp.NewWithID("org.safetynet.app")
+	a := newApp()
 	if err := locale.Use(app.StartLanguage(a.Preferences(), o.language)); err != nil {
 		fmt.Fprintln(os.Stderr, "safetynet:", err)
 		os.Exit(2)

@@ -112,3 +112,39 @@ func TestParseFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestCLocaleQuiet: under the C or POSIX locale with a codeset, as in
+// containers and minimal systems, the app starts without Fyne's "Error
+// parsing user locale C", in English.
+func TestCLocaleQuiet(t *testing.T) {
+	for _, env := range [][]string{{"LANG=C.UTF-8"}, {"LANG=C.utf8"}, {"LC_ALL=POSIX.UTF-8"}, {"LANG=C"}} {
+		t.Run(strings.Join(env, " "), func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-h")
+			cmd.Env = append(withoutLocale(os.Environ()), append(env, runMain+"=1")...)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("-h: %v\n%s", err, out)
+			}
+			if strings.Contains(string(out), "Fyne error") || strings.Contains(string(out), "locale") {
+				t.Errorf("the app complains about the locale:\n%s", out)
+			}
+			if !strings.Contains(string(out), "Usage: safetynet") {
+				t.Errorf("no usage:\n%s", out)
+			}
+		})
+	}
+}
+
+// withoutLocale is env without the variables that choose the locale.
+func withoutLocale(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"safetynet/data/testenv"
 )
 
 func TestFacesDamaged(t *testing.T) {
@@ -30,15 +32,9 @@ func TestFacesDamaged(t *testing.T) {
 // TestExtractFromInstalledCollection rebuilds every face of an installed
 // collection and checks the copy has the same tables, byte for byte.
 func TestExtractFromInstalledCollection(t *testing.T) {
-	var data []byte
-	for _, p := range []string{"/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"} {
-		if b, err := os.ReadFile(p); err == nil {
-			data = b
-			break
-		}
-	}
-	if data == nil {
-		t.Skip("no font collection installed (fonts-wqy-microhei, fonts-noto-cjk)")
+	data, err := os.ReadFile(testenv.Font(t, "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	faces, err := Faces(data)
 	if err != nil || len(faces) < 2 {

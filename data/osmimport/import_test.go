@@ -11,16 +11,13 @@ import (
 	"testing"
 
 	"safetynet/data/store"
+	"safetynet/data/testenv"
 )
 
-// openStore opens a new store in a temporary folder, skipping the test
-// while the store is not implemented.
+// openStore opens a new store at path.
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	s, err := store.Open(path)
-	if err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skipf("store: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,11 +26,7 @@ func openStore(t *testing.T, path string) *store.Store {
 
 func extractPath(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(osmDir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s: %v", name, err)
-	}
-	return p
+	return testenv.SharedData(t, "osm/"+name)
 }
 
 func TestImport(t *testing.T) {
@@ -170,10 +163,7 @@ func TestImportMissingFile(t *testing.T) {
 // BenchmarkImportMonaco imports monaco.osm.pbf into a new GeoPackage, to
 // compare with: ogr2ogr -f GPKG monaco.gpkg monaco.osm.pbf
 func BenchmarkImportMonaco(b *testing.B) {
-	path := filepath.Join(osmDir, "monaco.osm.pbf")
-	if _, err := os.Stat(path); err != nil {
-		b.Skipf("monaco.osm.pbf: %v", err)
-	}
+	path := testenv.SharedData(b, "osm/monaco.osm.pbf")
 	dir := b.TempDir()
 	i := 0
 	for b.Loop() {

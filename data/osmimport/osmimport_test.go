@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,19 +15,15 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"safetynet/data/store"
+	"safetynet/data/testenv"
 )
 
-// osmDir holds the real extracts described in shared/data/PROVENANCE.md.
-const osmDir = "../../../shared/data/osm/"
-
-// readExtract reads one of the real extracts, skipping the test when it is
-// absent.
+// readExtract reads one of the real extracts described in
+// shared/data/PROVENANCE.md (testenv.SharedData: skipped when absent, a
+// failure in CI).
 func readExtract(tb testing.TB, name string) ([]store.Feature, Stats) {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(osmDir, name))
-	if errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("%s not found in %s: the shared test data is not checked out", name, osmDir)
-	}
+	f, err := os.Open(testenv.SharedData(tb, "osm/"+name))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -183,7 +178,7 @@ func checkGeometry(t *testing.T, fs []store.Feature) {
 
 func TestTaipeiNamesByteForByte(t *testing.T) {
 	fs, _ := readExtract(t, "taipei-xinyi.osm")
-	raw, err := os.ReadFile(filepath.Join(osmDir, "taipei-xinyi.osm"))
+	raw, err := os.ReadFile(testenv.SharedData(t, "osm/taipei-xinyi.osm"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -638,16 +633,16 @@ func TestReadBadInput(t *testing.T) {
 			return out.Bytes()
 		}, ErrCorrupt},
 		{"helsinki-60%.osm.pbf", func(t *testing.T) []byte {
-			b, err := os.ReadFile(filepath.Join(osmDir, "helsinki-centre.osm.pbf"))
+			b, err := os.ReadFile(testenv.SharedData(t, "osm/helsinki-centre.osm.pbf"))
 			if err != nil {
-				t.Skipf("helsinki-centre.osm.pbf: %v", err)
+				t.Fatal(err)
 			}
 			return b[:len(b)*6/10]
 		}, ErrCorrupt},
 		{"taipei-half.osm", func(t *testing.T) []byte {
-			b, err := os.ReadFile(filepath.Join(osmDir, "taipei-xinyi.osm"))
+			b, err := os.ReadFile(testenv.SharedData(t, "osm/taipei-xinyi.osm"))
 			if err != nil {
-				t.Skipf("taipei-xinyi.osm: %v", err)
+				t.Fatal(err)
 			}
 			return b[:len(b)/2]
 		}, ErrCorrupt},
@@ -699,9 +694,9 @@ func TestReadCancelled(t *testing.T) {
 }
 
 func TestReadProgress(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(osmDir, "monaco.osm.pbf"))
+	b, err := os.ReadFile(testenv.SharedData(t, "osm/monaco.osm.pbf"))
 	if err != nil {
-		t.Skipf("monaco.osm.pbf: %v", err)
+		t.Fatal(err)
 	}
 	var calls int
 	var last int64
@@ -721,9 +716,9 @@ func TestReadProgress(t *testing.T) {
 }
 
 func BenchmarkReadMonaco(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(osmDir, "monaco.osm.pbf"))
+	data, err := os.ReadFile(testenv.SharedData(b, "osm/monaco.osm.pbf"))
 	if err != nil {
-		b.Skipf("monaco.osm.pbf: %v", err)
+		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 
 	"safetynet/data/store"
 	"safetynet/geo/coverage"
@@ -319,7 +320,7 @@ func round(v float64, prec int) float64 {
 func multiArea(mp orb.MultiPolygon) float64 {
 	a := 0.0
 	for _, p := range mp {
-		a += polygonArea(p)
+		a += planar.Area(p)
 	}
 	return a
 }
@@ -419,13 +420,13 @@ func cleanPolygon(p orb.Polygon) orb.Polygon {
 		if len(c) > 0 && c[0] != c[len(c)-1] {
 			c = append(c, c[0])
 		}
-		if len(c) < 4 || ringArea(c) == 0 {
+		if len(c) < 4 || planar.Area(orb.Ring(c)) == 0 {
 			if i == 0 {
 				return nil
 			}
 			continue
 		}
-		if (ringArea(c) > 0) != (i == 0) {
+		if (planar.Area(orb.Ring(c)) > 0) != (i == 0) {
 			for a, z := 0, len(c)-1; a < z; a, z = a+1, z-1 {
 				c[a], c[z] = c[z], c[a]
 			}

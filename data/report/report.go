@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"safetynet/data/scene"
 	"safetynet/data/store"
@@ -216,7 +217,10 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 		if c.Status == store.CameraPlanned {
 			r.Cameras.Planned++
 		}
-		id := featureID(c.Code, c.OSMID, store.Cameras, c.FID)
+		id, inScene := sc.ID(store.Cameras, c.FID)
+		if !inScene {
+			continue // left out of the community: not in the model either
+		}
 		names[store.Cameras+"\x00"+id] = c.Names
 	}
 	eqs, err := s.FireEquipment(ctx, all)
@@ -224,7 +228,9 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	for _, e := range eqs {
-		names[store.FireEquipment+"\x00"+featureID(e.Code, e.OSMID, store.FireEquipment, e.FID)] = e.Names
+		if id, ok := sc.ID(store.FireEquipment, e.FID); ok {
+			names[store.FireEquipment+"\x00"+id] = e.Names
+		}
 	}
 	kas, err := s.KeyAreas(ctx, all)
 	if err != nil {
@@ -235,7 +241,7 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	for _, p := range prs {
-		names[store.PatrolRoutes+"\x00"+featureID(p.Code, "", store.PatrolRoutes, p.FID)] = p.Names
+		names[store.PatrolRoutes+"\x00"+scene.FeatureID(store.PatrolRoutes, p.Code, "", p.FID)] = p.Names
 	}
 	if err := r.readBase(ctx, s, names); err != nil {
 		return nil, err
@@ -267,7 +273,7 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	for _, a := range m.KeyAreas() {
 		k := byID[a.ID]
 		names[store.KeyAreas+"\x00"+a.ID] = k.Names
-		out := Area{AreaCoverage: a, NameZh: k.NameZh, NameEn: k.NameEn, Kind: k.Kind, Size: polygonArea(geoms[a.ID])}
+		out := Area{AreaCoverage: a, NameZh: k.NameZh, NameEn: k.NameEn, Kind: k.Kind, Size: planar.Area(geoms[a.ID])}
 		if out.NameZh == "" && out.NameEn == "" {
 			out.NameEn = k.Name
 		}
@@ -376,7 +382,7 @@ func (r *Report) readBase(ctx context.Context, s *store.Store, names map[string]
 	}
 	for _, b := range bs {
 		r.base.buildings = append(r.base.buildings, b.Geom)
-		names[store.Buildings+"\x00"+featureID("", b.OSMID, store.Buildings, b.FID)] = b.Names
+		names[store.Buildings+"\x00"+scene.FeatureID(store.Buildings, "", b.OSMID, b.FID)] = b.Names
 	}
 	if r.base.roads, err = s.Roads(ctx, all); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -401,18 +407,6 @@ func (r *Report) readBase(ctx context.Context, s *store.Store, names map[string]
 	return nil
 }
 
-// featureID is the ID scene gives a feature: its code, else its OSM id,
-// else layer/fid.
-func featureID(code, osmID, layer string, fid int64) string {
-	switch {
-	case code != "":
-		return code
-	case osmID != "":
-		return osmID
-	}
-	return fmt.Sprintf("%s/%d", layer, fid)
-}
-
 // title names the community: the named residential area that holds the
 // most key areas (the largest of those that do), or without key areas
 // the largest that holds centre, else the store's file name. It returns
@@ -434,7 +428,7 @@ func title(land []store.Land, kas []store.KeyArea, path string, centre orb.Point
 		}
 		a := 0.0
 		for _, p := range l.Geom {
-			a += polygonArea(p)
+			a += planar.Area(p)
 		}
 		if keys > bestKeys || keys == bestKeys && a > bestArea {
 			best, bestKeys, bestArea = i, keys, a
@@ -522,30 +516,4 @@ func extentOf(r *Report) (orb.Bound, bool) {
 		add(r.Scene.ToLonLat(x))
 	}
 	return b, !first
-}
-
-// polygonArea returns the area of p (metres), holes taken out.
-func polygonArea(p orb.Polygon) float64 {
-	a := 0.0
-	for i, r := range p {
-		v := math.Abs(ringArea(r))
-		if i == 0 {
-			a += v
-		} else {
-			a -= v
-		}
-	}
-	return a
-}
-
-// ringArea returns the signed area of r: positive when counter-clockwise.
-func ringArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	if n := len(r); n > 2 && r[0] != r[n-1] {
-		s += r[n-1][0]*r[0][1] - r[0][0]*r[n-1][1]
-	}
-	return s / 2
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"golang.org/x/image/font/sfnt"
 
 	"safetynet/data/demo"
@@ -187,7 +188,7 @@ func checkGeoJSON(t *testing.T, name string, b []byte, bound orb.Bound) int {
 						t.Fatalf("%s: feature %d: point %v outside %v", name, i, q, bound)
 					}
 				}
-				if (ringArea(r) > 0) != (k == 0) {
+				if (planar.Area(orb.Ring(r)) > 0) != (k == 0) {
 					t.Fatalf("%s: feature %d: ring %d wound the wrong way for RFC 7946", name, i, k)
 				}
 			}
@@ -349,10 +350,7 @@ func cjkFont(t *testing.T) *Fonts {
 		t.Fatal(err)
 	}
 	if !fs.CJK {
-		if os.Getenv("CI") != "" {
-			t.Fatal("no Chinese TrueType font installed; go run ./cmd/dev deps test installs fonts-wqy-microhei")
-		}
-		t.Skip("no Chinese TrueType font installed (apt-get install fonts-wqy-microhei)")
+		testenv.Missing(t, "no Chinese TrueType font installed (go run ./cmd/dev deps test installs fonts-wqy-microhei)")
 	}
 	return fs
 }
@@ -390,9 +388,9 @@ func TestLoadFonts(t *testing.T) {
 
 func TestCollectionFace(t *testing.T) {
 	const wqy = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-	data, err := os.ReadFile(wqy)
+	data, err := os.ReadFile(testenv.Font(t, wqy))
 	if err != nil {
-		t.Skipf("%s: %v (apt-get install fonts-wqy-microhei)", wqy, err)
+		t.Fatal(err)
 	}
 	face, err := collectionFace(data)
 	if err != nil {

@@ -3,6 +3,7 @@ package scene
 import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 
 	"safetynet/geo/coverage"
 )
@@ -56,7 +57,7 @@ func (s *Scene) Views(m *coverage.Model) *geojson.FeatureCollection {
 func (s *Scene) Layer(m *coverage.Model, l coverage.Layer) *geojson.Feature {
 	mp := m.Outline(l)
 	f := geojson.NewFeature(s.ToLonLat(mp))
-	f.Properties = geojson.Properties{"layer": layerNames[l], "area_m2": area(mp)}
+	f.Properties = geojson.Properties{"layer": layerNames[l], "area_m2": planar.Area(mp)}
 	return f
 }
 
@@ -86,30 +87,4 @@ func (s *Scene) KeyAreas(m *coverage.Model) *geojson.FeatureCollection {
 		fc.Append(f)
 	}
 	return fc
-}
-
-func area(mp orb.MultiPolygon) float64 {
-	a := 0.0
-	for _, p := range mp {
-		for i, r := range p {
-			v := ringArea(r)
-			if i == 0 {
-				a += v
-			} else {
-				a -= v
-			}
-		}
-	}
-	return a
-}
-
-func ringArea(r orb.Ring) float64 {
-	s := 0.0
-	for i := 0; i+1 < len(r); i++ {
-		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
-	}
-	if s < 0 {
-		s = -s
-	}
-	return s / 2
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -47,7 +48,8 @@ type Scene struct {
 	// the community (see Community); Problems says where they are.
 	Left int
 
-	fids map[string]int64 // layer + "\x00" + ID -> fid
+	fids map[string]int64  // layer + "\x00" + ID -> fid
+	ids  map[string]string // layer + "\x00" + fid -> ID (a building's first part)
 }
 
 // FID returns the fid, in the store's layer, of the feature the scene
@@ -59,9 +61,26 @@ func (s *Scene) FID(layer, id string) (int64, bool) {
 	return fid, ok
 }
 
+// ID returns the ID the scene gives the feature with fid in the store's
+// layer (a camera, access point or piece of fire equipment; for a
+// building of several parts, its first part): its code, else its OSM
+// id, else layer/fid, with "#n" added to all but the first of features
+// that share one (see FeatureID). This is the one place that rule is
+// applied: coverage, the report, the console and plan mode all name a
+// store feature through it. ok is false for a feature the scene left
+// out.
+func (s *Scene) ID(layer string, fid int64) (string, bool) {
+	id, ok := s.ids[layer+"\x00"+strconv.FormatInt(fid, 10)]
+	return id, ok
+}
+
 func (s *Scene) keep(layer, id string, fid int64) {
 	if fid > 0 {
 		s.fids[layer+"\x00"+id] = fid
+		k := layer + "\x00" + strconv.FormatInt(fid, 10)
+		if _, ok := s.ids[k]; !ok {
+			s.ids[k] = id
+		}
 	}
 }
 
@@ -213,7 +232,7 @@ func unknownAngles(ctx context.Context, s *store.Store, cs []store.Camera) (map[
 }
 
 func fromFeatures(fs []store.Feature, why map[int64]string) *Scene {
-	s := &Scene{fids: map[string]int64{}}
+	s := &Scene{fids: map[string]int64{}, ids: map[string]string{}}
 	var b orb.Bound
 	first := true
 	for _, f := range fs {
@@ -496,17 +515,26 @@ type namer struct{ used map[string]bool }
 
 func newNamer() *namer { return &namer{used: map[string]bool{}} }
 
-// name returns the feature's code, else its OSM id, else layer/fid, else
-// layer#index, made unique within the layer.
-func (n *namer) name(layer, code, osmID string, fid int64, index int) string {
-	id := code
+// FeatureID returns the ID a feature of layer is known by before it is
+// made unique (Scene.ID): its code, else its OSM id, else layer/fid (fid
+// > 0), else "".
+func FeatureID(layer, code, osmID string, fid int64) string {
 	switch {
-	case id != "":
+	case code != "":
+		return code
 	case osmID != "":
-		id = osmID
+		return osmID
 	case fid > 0:
-		id = fmt.Sprintf("%s/%d", layer, fid)
-	default:
+		return fmt.Sprintf("%s/%d", layer, fid)
+	}
+	return ""
+}
+
+// name returns the feature's FeatureID, else layer#index, made unique
+// within the layer.
+func (n *namer) name(layer, code, osmID string, fid int64, index int) string {
+	id := FeatureID(layer, code, osmID, fid)
+	if id == "" {
 		id = fmt.Sprintf("%s#%d", layer, index)
 	}
 	key := layer + "\x00" + id

@@ -498,23 +498,9 @@ func seqOf(raw []byte) (int64, bool) {
 	return n, true
 }
 
-// Ack is the hub's answer to a published event (see feeds/hub.Ack).
-type Ack struct {
-	N         int64  `json:"n,omitempty"`
-	Seq       int64  `json:"seq,omitempty"`
-	ID        string `json:"id,omitempty"`
-	Duplicate bool   `json:"duplicate,omitempty"`
-	Error     string `json:"error,omitempty"`
-	Status    int    `json:"status,omitempty"`
-}
-
-// Err returns the ack's error, nil when the event was stored.
-func (a Ack) Err() error {
-	if a.Error == "" {
-		return nil
-	}
-	return fmt.Errorf("hub refused event %s (%d): %s", a.ID, a.Status, a.Error)
-}
+// Ack is the hub's answer to a published event (see event.Receipt, the wire
+// type the hub writes).
+type Ack = event.Receipt
 
 // Post publishes one event (JSON envelope, CAP or CoT) over HTTP and
 // returns the hub's acknowledgement once the event is durable.

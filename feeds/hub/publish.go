@@ -15,19 +15,9 @@ import (
 	"safetynet/feeds/ingest"
 )
 
-// Ack is the hub's answer to one published event: its sequence number and
-// ID (Duplicate when it was stored before), or an error with an HTTP status
-// code. Over the publish websocket N numbers the messages of the
-// connection from 1, so errors of messages without a readable ID can be
-// matched too.
-type Ack struct {
-	N         int64  `json:"n,omitempty"`
-	Seq       int64  `json:"seq,omitempty"`
-	ID        string `json:"id,omitempty"`
-	Duplicate bool   `json:"duplicate,omitempty"`
-	Error     string `json:"error,omitempty"`
-	Status    int    `json:"status,omitempty"`
-}
+// Ack is the hub's answer to one published event (see event.Receipt, the
+// wire type the clients read too).
+type Ack = event.Receipt
 
 // decode turns a message published with the token named name of role
 // into the envelope to store, or an Ack with the error and its status

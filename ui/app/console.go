@@ -180,15 +180,11 @@ func prepare(ctx context.Context, s *store.Store, set Settings, language string)
 	if err != nil {
 		return p, err
 	}
-	fids, err := cameraFIDs(ctx, s)
-	if err != nil {
-		return p, err
-	}
 	names, err := sourceNames(ctx, s, language)
 	if err != nil {
 		return p, err
 	}
-	p.look = newLookups(s, m, sc, fids, names)
+	p.look = newLookups(s, m, sc, names)
 	env.Coverage = rules.ModelCoverage(m)
 	p.rules = rules.Defaults(env)
 	if set.Rules != "" {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -21,17 +20,16 @@ import (
 // concurrent use: the rules engine takes cameras out and puts them back
 // (a camera going off or online) while lookups ask it.
 type lookups struct {
-	s      *store.Store
-	m      *coverage.Model
-	sc     *scene.Scene     // read-only
-	camFID map[string]int64 // coverage camera ID -> fid in the cameras layer; read-only
+	s  *store.Store
+	m  *coverage.Model
+	sc *scene.Scene // read-only
 	// names maps an event source ("camera:CAM-012", "gate:GATE-N") to the
 	// name of what it names, in the language of the session; read-only.
 	names map[string]string
 }
 
-func newLookups(s *store.Store, m *coverage.Model, sc *scene.Scene, fids map[string]int64, names map[string]string) *lookups {
-	return &lookups{s: s, m: m, sc: sc, camFID: fids, names: names}
+func newLookups(s *store.Store, m *coverage.Model, sc *scene.Scene, names map[string]string) *lookups {
+	return &lookups{s: s, m: m, sc: sc, names: names}
 }
 
 // sourceNames maps the event sources the community's features are known
@@ -77,26 +75,6 @@ func sourceNames(ctx context.Context, s *store.Store, language string) (map[stri
 	}
 	for _, r := range routes {
 		add([]string{"patrol"}, r.Code, r.Names)
-	}
-	return out, nil
-}
-
-// cameraFIDs maps the IDs the coverage scene gives cameras (their code,
-// else their OSM id, else cameras/fid) to their fids.
-func cameraFIDs(ctx context.Context, s *store.Store) (map[string]int64, error) {
-	cs, err := s.Cameras(ctx, store.World)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int64{}
-	for _, c := range cs {
-		out[fmt.Sprintf("%s/%d", store.Cameras, c.FID)] = c.FID
-		if c.OSMID != "" {
-			out[c.OSMID] = c.FID
-		}
-		if c.Code != "" {
-			out[c.Code] = c.FID
-		}
 	}
 	return out, nil
 }
@@ -182,12 +160,12 @@ func (k *lookups) near(ctx context.Context, subject string, p orb.Point, units [
 	}
 	for _, w := range resp.Cameras {
 		r.sights = append(r.sights, nearSight{Sight: w.Sight, spot: spot(w.Spot)})
-		if fid, ok := k.camFID[w.Camera]; ok {
+		if fid, ok := k.sc.FID(store.Cameras, w.Camera); ok {
 			r.fids = append(r.fids, fid)
 		}
 	}
 	for _, sg := range r.sights {
-		fid, ok := k.camFID[sg.Camera]
+		fid, ok := k.sc.FID(store.Cameras, sg.Camera)
 		if !ok {
 			continue
 		}

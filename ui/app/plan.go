@@ -97,18 +97,10 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat, left: sc.Left,
 		zones: map[string][]mapview.Shape{}, bounds: map[string]orb.Bound{}, levelIndex: map[string]int{},
 		camIDs: map[int64]string{}, fids: map[string]int64{}}
-	cams, err := s.Cameras(ctx, all)
-	if err != nil {
-		return planResult{err: err}
-	}
-	for _, c := range cams {
-		// The scene names a camera by its code, else its OSM id, else layer/fid.
-		for _, id := range []string{c.Code, c.OSMID, fmt.Sprintf("%s/%d", store.Cameras, c.FID)} {
-			if _, ok := m.Camera(id); ok && id != "" {
-				if _, taken := r.fids[id]; !taken {
-					r.camIDs[c.FID], r.fids[id] = id, c.FID
-					break
-				}
+	for _, c := range sc.Scene.Cameras {
+		if fid, ok := sc.FID(store.Cameras, c.ID); ok {
+			if _, ok := m.Camera(c.ID); ok {
+				r.camIDs[fid], r.fids[c.ID] = c.ID, fid
 			}
 		}
 	}
@@ -715,17 +707,8 @@ func (x *App) planCamera(r store.Record) (coverage.Camera, bool) {
 	if id, ok := x.planRes.camIDs[r.FID]; ok {
 		return x.planRes.model.Camera(id)
 	}
-	var ids []string
-	for _, k := range []string{"code", "osm_id"} {
-		if v, ok := r.Props[k].(string); ok && v != "" {
-			ids = append(ids, v)
-		}
-	}
-	ids = append(ids, fmt.Sprintf("%s/%d", store.Cameras, r.FID))
-	for _, id := range ids {
-		if c, ok := x.planRes.model.Camera(id); ok {
-			return c, true
-		}
+	if id, ok := x.planRes.sc.ID(store.Cameras, r.FID); ok {
+		return x.planRes.model.Camera(id)
 	}
 	return coverage.Camera{}, false
 }

@@ -248,7 +248,19 @@ func previewed(x *App) (orb.Point, bool) {
 	}
 	for _, sh := range cov.Shapes {
 		if sh.Fill == previewMount {
-			return sh.Polygon.Bound().Center(), true
+			// The mark is a circle in the plane's metres: its centre
+			// there (in longitude/latitude a wide circle is not
+			// symmetric about it).
+			var b orb.Bound
+			for i, p := range sh.Polygon[0][0] {
+				m := x.planRes.sc.ToMetres(p)
+				if i == 0 {
+					b = m.Bound()
+				} else {
+					b = b.Extend(m)
+				}
+			}
+			return x.planRes.sc.Plane.ToLonLat(b.Center()), true
 		}
 	}
 	return orb.Point{}, false

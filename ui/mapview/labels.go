@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Names on the basemap: buildings' names or numbers inside their
@@ -328,21 +329,11 @@ func outer(sh *vecShape) []orb.Point {
 		if sh.holes[i] {
 			continue
 		}
-		if a := math.Abs(ringArea(r)); a > area {
+		if a := math.Abs(planar.Area(orb.Ring(r))); a > area {
 			best, area = i, a
 		}
 	}
 	return sh.rings[best]
-}
-
-// ringArea returns the signed area of ring r.
-func ringArea(r []orb.Point) float64 {
-	a := 0.0
-	for i := range r {
-		j := (i + 1) % len(r)
-		a += r[i][0]*r[j][1] - r[j][0]*r[i][1]
-	}
-	return a / 2
 }
 
 // area places text at an interior point of ring (pixels), turned by angle,
@@ -409,15 +400,8 @@ func ringAngle(ring []orb.Point) float64 {
 // the middle of the widest span of the ring across its middle.
 func interiorPoints(ring []orb.Point, b orb.Bound) []orb.Point {
 	var out []orb.Point
-	if a := ringArea(ring); a != 0 {
-		cx, cy := 0.0, 0.0
-		for i := range ring {
-			j := (i + 1) % len(ring)
-			k := ring[i][0]*ring[j][1] - ring[j][0]*ring[i][1]
-			cx += (ring[i][0] + ring[j][0]) * k
-			cy += (ring[i][1] + ring[j][1]) * k
-		}
-		out = append(out, orb.Point{cx / (6 * a), cy / (6 * a)})
+	if c, a := planar.CentroidArea(orb.Ring(ring)); a != 0 {
+		out = append(out, c)
 	}
 	y := (b.Min[1] + b.Max[1]) / 2
 	var xs []float64

@@ -14,6 +14,7 @@ import (
 
 	"safetynet/data/demo"
 	"safetynet/data/store"
+	"safetynet/data/testenv"
 	"safetynet/geo/viewport"
 	"safetynet/ui/locale"
 	"safetynet/ui/theme"
@@ -28,7 +29,7 @@ func cjkFont(t *testing.T) *labelFont {
 	t.Helper()
 	th, err := theme.Load()
 	if err != nil {
-		t.Skipf("no CJK font installed: %v", err)
+		testenv.NoFont(t, err)
 	}
 	return fontFor(th.Font(fyne.TextStyle{}))
 }
@@ -462,7 +463,7 @@ func TestTileSetPerLanguage(t *testing.T) {
 func TestTilesCachedPerLanguage(t *testing.T) {
 	th, err := theme.Load()
 	if err != nil {
-		t.Skipf("no CJK font installed: %v", err)
+		testenv.NoFont(t, err)
 	}
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(th.WithVariant(theme.Light))

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+
+	"safetynet/data/testenv"
 )
 
 func TestCJKScore(t *testing.T) {
@@ -176,7 +178,7 @@ func same(a, b image.Image) bool {
 func TestChineseRenders(t *testing.T) {
 	th, err := Load()
 	if err != nil {
-		t.Skipf("no CJK font installed: %v", err)
+		testenv.NoFont(t, err)
 	}
 	a := test.NewTempApp(t)
 	latinDefault := render(t, "Ag")
