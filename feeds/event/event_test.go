@@ -272,6 +272,8 @@ func positionCases() []struct {
 		{"geometry not an object", `[1,2]`, "not a GeoJSON geometry object"},
 		{"linestring short position", `{"type":"LineString","coordinates":[[1,2],[3]]}`, "geometry.coordinates[1]: a position needs"},
 		{"linestring empty", `{"type":"LineString","coordinates":[]}`, "LineString needs at least 2 positions"},
+		{"multilinestring empty", `{"type":"MultiLineString","coordinates":[]}`, "MultiLineString needs at least one line"},
+		{"multilinestring short line", `{"type":"MultiLineString","coordinates":[[[1,2],[3,4]],[[1,2]]]}`, "geometry.coordinates[1]: a line needs at least two positions"},
 		{"multipoint empty", `{"type":"MultiPoint","coordinates":[]}`, "MultiPoint without points"},
 		{"polygon no rings", `{"type":"Polygon","coordinates":[]}`, "a polygon needs at least its outer ring"},
 		{"polygon empty ring", `{"type":"Polygon","coordinates":[[]]}`, "geometry.coordinates[0]: a ring needs at least 4 positions"},
@@ -287,6 +289,12 @@ func positionCases() []struct {
 		tc{name: "geometry null is no position", in: ev(`null`), check: func(t *testing.T, e event.Event) {
 			if e.Geometry != nil {
 				t.Errorf("geometry %v, want none", e.Geometry)
+			}
+		}},
+		tc{name: "freehand strokes", in: ev(`{"type":"MultiLineString","coordinates":[[[121.6,31.2],[121.61,31.21]],[[121.62,31.2],[121.63,31.2],[121.63,31.21]]]}`), check: func(t *testing.T, e event.Event) {
+			ml, ok := e.Geometry.(orb.MultiLineString)
+			if !ok || len(ml) != 2 || len(ml[1]) != 3 {
+				t.Errorf("geometry %v, want two strokes", e.Geometry)
 			}
 		}},
 		tc{name: "altitude dropped", in: ev(`{"type":"Point","coordinates":[121.6,31.2,12.5]}`), check: func(t *testing.T, e event.Event) {

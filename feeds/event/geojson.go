@@ -32,12 +32,12 @@ func parseGeometry(raw json.RawMessage) (orb.Geometry, error) {
 		return nil, invalid("geometry is not a GeoJSON geometry object with type and coordinates (%v)", err)
 	}
 	if g.Type == nil || *g.Type == "" {
-		return nil, invalid("geometry.type is missing (Point, MultiPoint, LineString, Polygon, MultiPolygon)")
+		return nil, invalid("geometry.type is missing (Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon)")
 	}
 	switch *g.Type {
-	case "Point", "MultiPoint", "LineString", "Polygon", "MultiPolygon":
+	case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon":
 	default:
-		return nil, invalid("geometry type %q is not allowed (Point, MultiPoint, LineString, Polygon, MultiPolygon)", clip(*g.Type))
+		return nil, invalid("geometry type %q is not allowed (Point, MultiPoint, LineString, MultiLineString, Polygon, MultiPolygon)", clip(*g.Type))
 	}
 	c := bytes.TrimSpace(g.Coordinates)
 	if len(c) == 0 || string(c) == "null" {
@@ -62,6 +62,27 @@ func parseGeometry(raw json.RawMessage) (orb.Geometry, error) {
 		return orb.LineString(ps), err
 	case "Polygon":
 		return p.polygon("geometry.coordinates", v)
+	case "MultiLineString":
+		list, err := p.array("geometry.coordinates", v, "a list of lines")
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 0 {
+			return nil, invalid("geometry.coordinates: a MultiLineString needs at least one line")
+		}
+		ml := make(orb.MultiLineString, 0, len(list))
+		for i, x := range list {
+			where := fmt.Sprintf("geometry.coordinates[%d]", i)
+			ps, err := p.positions(where, x)
+			if err != nil {
+				return nil, err
+			}
+			if len(ps) < 2 {
+				return nil, invalid("%s: a line needs at least two positions, has %d", where, len(ps))
+			}
+			ml = append(ml, orb.LineString(ps))
+		}
+		return ml, nil
 	}
 	list, err := p.array("geometry.coordinates", v, "a list of polygons")
 	if err != nil {
