@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -551,4 +552,40 @@ func TestEveryDialogAnswersTheKeyboard(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSelectionFollowsTheAlert: when a more severe alert arrives above the
+// selected one, the queue highlights the selected alert in its new row,
+// not whatever alert now sits in the old one.
+func TestSelectionFollowsTheAlert(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertFrom("door-a", "access.forced_door", "moderate", "gate:GA", ""))
+	eventually(t, "the door alarm is listed", func() bool { _, ok := queued(x, "door-a"); return ok })
+	x.live.selectAlert("door-a", false)
+	if got := highlighted(x.live.list); !slices.Equal(got, []int{0}) {
+		t.Fatalf("the selected alert is in row 0, the list highlights %v", got)
+	}
+	post(t, url, tok[2], alertFrom("smoke-b", "fire.smoke", "extreme", "sensor:SD-02", ""))
+	eventually(t, "the smoke alarm comes first", func() bool { return len(x.live.queue) == 2 && x.live.queue[0].Subject == "smoke-b" })
+	if got := highlighted(x.live.list); !slices.Equal(got, []int{1}) {
+		t.Errorf("the selected alert moved to row 1, the list highlights %v", got)
+	}
+	if x.live.selected != "door-a" {
+		t.Errorf("the selection changed to %q", x.live.selected)
+	}
+}
+
+// highlighted is the rows the list draws selected (Fyne keeps them
+// unexported).
+func highlighted(l *widget.List) []int {
+	v := reflect.ValueOf(l).Elem().FieldByName("selected")
+	out := make([]int, v.Len())
+	for i := range out {
+		out[i] = int(v.Index(i).Int())
+	}
+	return out
 }

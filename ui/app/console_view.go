@@ -31,11 +31,12 @@ type view struct {
 	queue      []console.Alert // the rows as listed
 	filter     console.Filter
 	selected   string
-	listed     string          // the subject the list shows selected
-	heard      map[string]bool // subject and raise time of the alerts the sound was played for
-	pointer    bool            // the pointer is over the queue: its rows hold still
-	pointerGen int             // counts the pointer's moves in and out of rows
-	rowH       float32         // a row's height
+	listed     string            // the subject the list shows selected
+	listedAt   widget.ListItemID // and the row it shows it in
+	heard      map[string]bool   // subject and raise time of the alerts the sound was played for
+	pointer    bool              // the pointer is over the queue: its rows hold still
+	pointerGen int               // counts the pointer's moves in and out of rows
+	rowH       float32           // a row's height
 
 	list                                         *widget.List
 	statusSel, famSel, windowSl, sevSel, drillSl *widget.Select
@@ -98,7 +99,7 @@ func (l *liveConsole) buildView() {
 	})
 	l.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(l.queue) {
-			l.listed = l.queue[i].Subject
+			l.listed, l.listedAt = l.queue[i].Subject, i
 			if l.queue[i].Subject != l.selected {
 				l.selectAlert(l.queue[i].Subject, true)
 			}
@@ -282,8 +283,10 @@ func (l *liveConsole) redraw() {
 	}
 	l.refreshRows(prev)
 	if i := l.indexOf(l.selected); i >= 0 {
-		if l.listed != l.selected {
-			l.listed = l.selected
+		// The selected alert may have moved in the queue (a more severe
+		// one arrived above it): the highlight follows the alert, not the row.
+		if l.listed != l.selected || l.listedAt != i {
+			l.listed, l.listedAt = l.selected, i
 			l.list.Select(i)
 		}
 	} else if l.listed != "" {
