@@ -152,7 +152,7 @@ type prepared struct {
 // prepare builds the console, the coverage model and the rules of s.
 func prepare(ctx context.Context, s *store.Store, set Settings, language string) (prepared, error) {
 	var p prepared
-	opt := console.Options{RemoveAfter: time.Duration(set.RemoveAfter * float64(time.Minute))}
+	opt := console.Options{RemoveAfter: time.Duration(set.RemoveAfter * float64(time.Minute)), Language: language}
 	if b, ok, err := s.Extent(ctx); err == nil && ok {
 		opt.Centre = b.Center()
 	}
