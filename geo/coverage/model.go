@@ -130,9 +130,16 @@ func New(s Scene, opt Options) (*Model, error) {
 			}
 		}
 	}
-	walkFoot := append([]orb.Polygon(nil), m.sight.Footprints()...)
+	// The walking map thins footprints of absurdly many points (a
+	// scanned outline, a circle of a million corners) to within a tenth
+	// of a cell: walks change by less than the raster resolves, and
+	// walking stays fast whatever the detail.
+	var walkFoot []orb.Polygon
+	for _, p := range m.sight.Footprints() {
+		walkFoot = append(walkFoot, walk.Simplify(p, opt.Cell/10))
+	}
 	for _, w := range s.Water {
-		walkFoot = append(walkFoot, w.Area)
+		walkFoot = append(walkFoot, walk.Simplify(w.Area, opt.Cell/10))
 	}
 	m.walk = walk.New(visibility.New(walkFoot, append(walls, fences...)))
 	for i := range m.walk.Obstacles().Footprints() {
