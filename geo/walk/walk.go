@@ -169,6 +169,26 @@ func (m *Map) near(p orb.Point, r float64, fn func(i int32)) {
 	}
 }
 
+// within calls fn for the corners in the buckets b meets.
+func (m *Map) within(b orb.Bound, fn func(i int32)) {
+	if len(m.nodes) == 0 {
+		return
+	}
+	cl := func(v float64, hi int) int { return max(0, min(hi, int(math.Floor(v)))) }
+	c0 := cl((b.Min[0]-m.bx0)/m.bucket, m.bcols-1)
+	c1 := cl((b.Max[0]-m.bx0)/m.bucket, m.bcols-1)
+	r0 := cl((b.Min[1]-m.by0)/m.bucket, m.brows-1)
+	r1 := cl((b.Max[1]-m.by0)/m.bucket, m.brows-1)
+	for row := r0; row <= r1; row++ {
+		for c := c0; c <= c1; c++ {
+			k := row*m.bcols + c
+			for _, i := range m.ids[m.start[k]:m.start[k+1]] {
+				fn(i)
+			}
+		}
+	}
+}
+
 // Leg is one piece of the region reached on foot from a source: every
 // point of View is reached by walking Start metres to From and then
 // straight on, so at Start + |p - From|. View's range is the distance left.
