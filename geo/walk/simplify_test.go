@@ -6,6 +6,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"safetynet/geo/visibility"
 )
 
 // TestSimplify checks that a dense ring is thinned to within the
@@ -58,5 +60,31 @@ func TestSimplify(t *testing.T) {
 	}
 	if small := (orb.Polygon{square}); len(Simplify(small, tol)[0]) != 5 {
 		t.Error("a square was thinned")
+	}
+}
+
+// TestWalkRoundFineCircle walks round circles drawn with many corners,
+// thinned or not: a path that grazes a corner's offset along a short
+// edge must still turn on round the curve (it used to stop at the
+// tangent corner of a 1,000-corner circle).
+func TestWalkRoundFineCircle(t *testing.T) {
+	const R, D = 60.0, 70.0
+	want := 2*math.Sqrt(D*D-R*R) + R*(math.Pi-2*math.Acos(R/D))
+	for _, n := range []int{200, 1000, 5000} {
+		var ring orb.Ring
+		for i := 0; i < n; i++ {
+			a := 2 * math.Pi * float64(i) / float64(n)
+			ring = append(ring, orb.Point{R * math.Cos(a), R * math.Sin(a)})
+		}
+		ring = append(ring, ring[0])
+		for _, p := range []orb.Polygon{{ring}, Simplify(orb.Polygon{ring}, 0.05)} {
+			m := New(visibility.New([]orb.Polygon{p}, nil))
+			if d := m.Distance(orb.Point{-D, 0}, orb.Point{D, 0}, 500); math.Abs(d-want) > 0.05 {
+				t.Errorf("%d corners (%d kept): walk round %.3f m, want %.3f", n, len(p[0])-1, d, want)
+			}
+			if d := m.Distance(orb.Point{-D, 0}, orb.Point{0, D}, 500); math.IsInf(d, 0) {
+				t.Errorf("%d corners (%d kept): no walk to the north side", n, len(p[0])-1)
+			}
+		}
 	}
 }
