@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"math"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
 
 	"safetynet/data/osmimport"
 	"safetynet/data/store"
@@ -45,4 +48,68 @@ func BenchmarkImportMonaco(b *testing.B) {
 	b.ReportMetric(gdal.Seconds()/n, "ogr2ogr-s")
 	b.ReportMetric(gdal.Seconds()/ours.Seconds(), "ogr2ogr/ours")
 	b.ReportMetric(float64(buildings), "buildings")
+}
+
+// detailedDB writes a store holding one building whose outline has n
+// corners (a circle of 60 m with a wobble, as a scanned outline gives),
+// a camera and an extinguisher outside it and a key area around it, and
+// returns its path.
+func detailedDB(t testing.TB, n int) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "detailed.gpkg")
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	lon0, lat0 := 121.4535, 31.2205
+	const perM = 1 / 111320.0 // degrees of latitude per metre
+	at := func(x, y float64) orb.Point {
+		return orb.Point{lon0 + x*perM/math.Cos(lat0*math.Pi/180), lat0 + y*perM}
+	}
+	ring := make(orb.Ring, 0, n+1)
+	for i := 0; i < n; i++ {
+		a := 2 * math.Pi * float64(i) / float64(n)
+		r := 60 + 0.5*math.Sin(12*a)
+		ring = append(ring, at(r*math.Cos(a), r*math.Sin(a)))
+	}
+	ring = append(ring, ring[0])
+	sq := func(d float64) orb.Polygon {
+		return orb.Polygon{{at(-d, -d), at(d, -d), at(d, d), at(-d, d), at(-d, -d)}}
+	}
+	err = s.Update(context.Background(), func(tx *store.Tx) error {
+		for _, f := range []store.Feature{
+			store.Building{Geom: orb.MultiPolygon{{ring}}, Use: "yes"},
+			store.KeyArea{Geom: sq(90), Code: "KA-RING", Kind: "gate", RequiredLevel: "observe"},
+			store.Camera{Geom: at(-75, 0), Code: "CAM-W", MountHeight: 4, Heading: 90, Tilt: 10, HFOV: 90,
+				ResolutionH: 1920, MaxRange: 60, Status: store.CameraOnline},
+			store.Equipment{Geom: at(70, 0), Code: "FE-E", Kind: store.ExtinguisherHandheld, FireClass: "ABC"},
+		} {
+			if _, err := tx.Insert(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// BenchmarkDetailedBuilding runs `safetynetctl coverage` on a store
+// holding one building of a million corners: the outline must not make
+// the walking map, the inside tests or the raster quadratic.
+func BenchmarkDetailedBuilding(b *testing.B) {
+	db := detailedDB(b, 1_000_000)
+	out := b.TempDir()
+	var took time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if o, code := ctl(b, "coverage", "--db", db, "--out", out); code != 0 {
+			b.Fatalf("coverage: exit %d\n%s", code, o)
+		}
+		took += time.Since(start)
+	}
+	b.ReportMetric(took.Seconds()/float64(b.N), "s/coverage")
 }

@@ -24,7 +24,7 @@ func newCoverageFlags(fs *flag.FlagSet, out string) coverageFlags {
 		db:    fs.String("db", "", "GeoPackage to analyse"),
 		out:   fs.String("out", "", out),
 		rules: fs.String("rules", report.GB50140, "fire rules: gb50140 or nfpa10"),
-		cell:  fs.Float64("cell", 0.5, "raster cell size, metres"),
+		cell:  fs.Float64("cell", 0, "raster cell size, metres (default 0.5, or larger when the extent needs it)"),
 	}
 }
 
@@ -40,7 +40,7 @@ func (f coverageFlags) check(cmd, what string) error {
 	default:
 		return fmt.Errorf("%w: %s: --rules %q: use gb50140 or nfpa10", errUsage, cmd, *f.rules)
 	}
-	if !(*f.cell >= 0.05 && *f.cell <= 10) {
+	if *f.cell != 0 && !(*f.cell >= 0.05 && *f.cell <= 10) {
 		return fmt.Errorf("%w: %s: --cell %v: use 0.05 to 10 metres", errUsage, cmd, *f.cell)
 	}
 	return nil
@@ -62,13 +62,13 @@ func cmdCoverage(ctx context.Context, args []string, stdout io.Writer) error {
 	defer s.Close()
 	r, err := report.Analyse(ctx, s, report.Options{Rules: *f.rules, Cell: *f.cell})
 	if err != nil {
-		return err
+		return asCommand("coverage", err)
 	}
 	if err := r.WriteFiles(*f.out); err != nil {
-		return err
+		return asCommand("coverage", err)
 	}
 	if err := r.WriteSummary(stdout); err != nil {
-		return err
+		return asCommand("coverage", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s to %s\n", strings.Join(report.Files, ", "), *f.out)
 	return nil
@@ -131,4 +131,29 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "wrote %s: %s, %d key areas, %d violations, %d problems, %d suggested cameras\n",
 		*f.out, r.Title, len(r.Areas), len(r.Violations), len(r.Problems), len(r.Suggestions))
 	return nil
+}
+
+// commandError is an error of the report package told as the command
+// that met it: "coverage: ..." rather than "report: ...".
+type commandError struct {
+	cmd string
+	err error
+}
+
+func (e commandError) Error() string {
+	msg := strings.TrimPrefix(e.err.Error(), "report: ")
+	if strings.HasPrefix(msg, e.cmd+": ") {
+		return msg
+	}
+	return e.cmd + ": " + msg
+}
+
+func (e commandError) Unwrap() error { return e.err }
+
+// asCommand returns err told as cmd's.
+func asCommand(cmd string, err error) error {
+	if err == nil || strings.HasPrefix(err.Error(), cmd+": ") {
+		return err
+	}
+	return commandError{cmd, err}
 }

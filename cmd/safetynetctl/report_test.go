@@ -328,7 +328,7 @@ func TestCoverageUsage(t *testing.T) {
 		{"no db", []string{"coverage", "--out", "x"}, 2, "needs --db"},
 		{"no out", []string{"coverage", "--db", db}, 2, "needs --out"},
 		{"bad rules", []string{"coverage", "--db", db, "--out", "x", "--rules", "iso"}, 2, "gb50140 or nfpa10"},
-		{"bad cell", []string{"coverage", "--db", db, "--out", "x", "--cell", "0"}, 2, "--cell"},
+		{"bad cell", []string{"coverage", "--db", db, "--out", "x", "--cell", "0.01"}, 2, "--cell"},
 		{"missing store", []string{"coverage", "--db", db, "--out", "x"}, 1, "no such file"},
 		{"report without out", []string{"report", "--db", db}, 2, "needs --out"},
 		{"negative suggest", []string{"report", "--db", db, "--out", "x.pdf", "--suggest", "-1"}, 2, "--suggest"},

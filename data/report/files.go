@@ -265,6 +265,9 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	}
 	fmt.Fprintf(bw, "%s: %d cameras (%d counted, %d skipped, %d estimated%s), %d key areas, rules %s, cell %g m\n",
 		r.Title, c.Total, c.Counted, c.Skipped, c.Estimated, planned, len(r.Areas), r.Rules, r.Cell)
+	if r.CellNote != "" {
+		fmt.Fprintf(bw, "note: %s; give --cell to choose another\n", r.CellNote)
+	}
 	if len(r.Areas) > 0 {
 		fmt.Fprintf(bw, "%-10s %-10s %9s %7s %7s %7s %7s %8s %8s  %s\n", "key area", "level", "ground m2", "camera", "below", "unseen", "patrol", "extingu.", "nothing", "name")
 		for _, a := range r.Areas {
@@ -286,6 +289,17 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		if p.Skipped {
 			skipped++
 		}
+	}
+	if r.Cameras.Counted == 0 && len(r.Scene.Scene.Patrols) == 0 && len(r.Scene.Scene.Equipment) == 0 {
+		// Without anything that reaches, the gap raster is only the
+		// extent of what there is to cover: say so rather than a figure.
+		ground := 0.0
+		for _, a := range r.Areas {
+			ground += a.Ground
+		}
+		fmt.Fprintf(bw, "gaps (nothing reaches): no cameras, patrols or fire equipment counted, so nothing is covered (%.0f m2 of key-area ground); %d rule violations; %d problems (%d features skipped)\n",
+			ground, len(r.Violations), len(r.Problems), skipped)
+		return bw.Flush()
 	}
 	fmt.Fprintf(bw, "gaps (nothing reaches): %.0f m2; %d rule violations; %d problems (%d features skipped)\n", r.Gap, len(r.Violations), len(r.Problems), skipped)
 	return bw.Flush()

@@ -41,7 +41,8 @@ var ErrBudget = errors.New("report: a budget needs camera prices: give a catalog
 type Options struct {
 	// Rules is the fire rule set: GB50140 (the default) or NFPA10.
 	Rules string
-	// Cell is the side of a raster cell, metres; default 0.5.
+	// Cell is the side of a raster cell, metres; 0: 0.5, or larger when
+	// the community's extent needs it (Report.CellNote says so).
 	Cell float64
 	// Suggest is how many cameras to suggest adding (geo/placement); 0
 	// suggests none.
@@ -70,6 +71,8 @@ type Report struct {
 	Rules string
 	// Cell is the raster cell side used, metres.
 	Cell float64
+	// CellNote says why Cell was chosen larger than 0.5 m; "" otherwise.
+	CellNote string
 	// Levels are the image-detail levels, lowest first.
 	Levels []Level
 
@@ -171,9 +174,6 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	default:
 		return nil, fmt.Errorf("report: rule set %q: use %s or %s", opt.Rules, GB50140, NFPA10)
 	}
-	if opt.Cell == 0 {
-		opt.Cell = 0.5
-	}
 	if opt.Suggest < 0 {
 		return nil, fmt.Errorf("report: %d suggestions asked for: use 0 or more", opt.Suggest)
 	}
@@ -200,7 +200,7 @@ func Analyse(ctx context.Context, s *store.Store, opt Options) (*Report, error) 
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	r := &Report{Source: filepath.Base(s.Path()), Rules: rules.Name, Cell: opt.Cell, Scene: sc, Model: m, Budget: opt.Budget}
+	r := &Report{Source: filepath.Base(s.Path()), Rules: rules.Name, Cell: m.Grid().Cell, CellNote: m.CellNote(), Scene: sc, Model: m, Budget: opt.Budget}
 	for _, l := range m.Levels() {
 		r.Levels = append(r.Levels, Level{Name: l.Name, PPM: l.PPM})
 	}

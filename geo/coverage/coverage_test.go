@@ -579,9 +579,9 @@ func TestBadOptions(t *testing.T) {
 			}
 		})
 	}
-	// Too large an area for the cell size.
+	// Too large an area for the cell size given (TestAutoCell: chosen).
 	big := Scene{KeyAreas: []KeyArea{{ID: "K", Area: rect(0, 0, 10000, 10000), Level: "detect"}}}
-	if _, err := New(big, Options{}); err == nil || !strings.Contains(err.Error(), "use larger cells") {
+	if _, err := New(big, Options{Cell: 0.5}); err == nil || !strings.Contains(err.Error(), "use larger cells") {
 		t.Errorf("10 km square at 0.5 m: %v", err)
 	}
 }

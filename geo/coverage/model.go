@@ -71,6 +71,8 @@ type Model struct {
 	equipAt   []walk.Anchor // of each piece of equipment in graph
 
 	problems []Problem
+	cellNote string // why the cell size was chosen larger than the default
+	bare     bool   // nothing to cover: the raster is only padding
 }
 
 // area is a key area on the raster.
@@ -94,6 +96,7 @@ type keySpan struct {
 // cannot use; problems with single features are in Problems, and those
 // features are left out.
 func New(s Scene, opt Options) (*Model, error) {
+	auto := opt.Cell == 0
 	opt, err := opt.withDefaults()
 	if err != nil {
 		return nil, err
@@ -130,9 +133,16 @@ func New(s Scene, opt Options) (*Model, error) {
 			}
 		}
 	}
-	walkFoot := append([]orb.Polygon(nil), m.sight.Footprints()...)
+	// The walking map thins footprints of absurdly many points (a
+	// scanned outline, a circle of a million corners) to within a tenth
+	// of a cell: walks change by less than the raster resolves, and
+	// walking stays fast whatever the detail.
+	var walkFoot []orb.Polygon
+	for _, p := range m.sight.Footprints() {
+		walkFoot = append(walkFoot, walk.Simplify(p, opt.Cell/10))
+	}
 	for _, w := range s.Water {
-		walkFoot = append(walkFoot, w.Area)
+		walkFoot = append(walkFoot, walk.Simplify(w.Area, opt.Cell/10))
 	}
 	m.walk = walk.New(visibility.New(walkFoot, append(walls, fences...)))
 	for i := range m.walk.Obstacles().Footprints() {
@@ -144,10 +154,12 @@ func New(s Scene, opt Options) (*Model, error) {
 	}
 	m.roads = s.Roads
 
-	m.g, err = extent(s, opt)
+	m.g, m.cellNote, err = extent(s, opt, auto)
 	if err != nil {
 		return nil, err
 	}
+	m.opt.Cell = m.g.Cell
+	m.bare = len(s.Cameras) == 0 && len(s.KeyAreas) == 0 && len(s.Patrols) == 0 && len(s.Equipment) == 0 && len(s.Site) == 0
 	m.computeAccess(s.Access)
 	m.rasterObstacles(s)
 	m.rasterAreas(s.KeyAreas)
@@ -211,8 +223,10 @@ func parallel(workers, n int, fn func(i int, f *grid.Filler)) {
 	wg.Wait()
 }
 
-// extent returns the raster over everything that can be covered.
-func extent(s Scene, opt Options) (grid.Grid, error) {
+// extent returns the raster over everything that can be covered. With
+// auto, a cell larger than opt.Cell is chosen when opt.Cell would give
+// too many cells, and note says why.
+func extent(s Scene, opt Options, auto bool) (g grid.Grid, note string, err error) {
 	var b orb.Bound
 	first := true
 	add := func(bb orb.Bound) {
@@ -256,14 +270,40 @@ func extent(s Scene, opt Options) (grid.Grid, error) {
 		b = orb.Bound{}
 	}
 	b = b.Pad(2)
-	g := grid.Cover(b, opt.Cell)
-	if g.Len() > maxCells {
-		return g, fmt.Errorf("coverage: the cameras, key areas, patrols and fire equipment spread over %s x %s, %d cells of %g m, more than %d: "+
-			"keep one community per GeoPackage (put places far apart in files of their own), or use larger cells",
-			span(b.Max[0]-b.Min[0]), span(b.Max[1]-b.Min[1]), g.Len(), opt.Cell, maxCells)
+	g = grid.Cover(b, opt.Cell)
+	if g.Len() > maxCells && auto {
+		if c := autoCell(b); c > opt.Cell {
+			note = fmt.Sprintf("cell %g m chosen for an extent of %s x %s (%g m cells would be %d, more than %d)",
+				c, span(b.Max[0]-b.Min[0]), span(b.Max[1]-b.Min[1]), opt.Cell, g.Len(), maxCells)
+			g = grid.Cover(b, c)
+		}
 	}
-	return g, nil
+	if g.Len() > maxCells {
+		return g, "", fmt.Errorf("coverage: the cameras, key areas, patrols and fire equipment spread over %s x %s, %d cells of %g m, more than %d: "+
+			"keep one community per GeoPackage (put places far apart in files of their own), or use larger cells",
+			span(b.Max[0]-b.Min[0]), span(b.Max[1]-b.Min[1]), g.Len(), g.Cell, maxCells)
+	}
+	return g, note, nil
 }
+
+// autoCell returns the smallest round cell size (1, 2, 2.5 or 5 m times
+// a power of ten) at which b needs no more than maxCells cells.
+func autoCell(b orb.Bound) float64 {
+	for e := 0.0; e < 6; e++ {
+		for _, m := range []float64{1, 2, 2.5, 5} {
+			c := m * math.Pow(10, e)
+			if grid.Cover(b, c).Len() <= maxCells {
+				return c
+			}
+		}
+	}
+	return 1e6
+}
+
+// CellNote says why the model chose a cell larger than the default for
+// the extent; "" when it did not (Options.Cell 0 and a small extent, or
+// a size given).
+func (m *Model) CellNote() string { return m.cellNote }
 
 // span writes a length in metres for a message: "850 m", "12 km".
 func span(m float64) string {

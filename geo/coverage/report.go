@@ -160,10 +160,15 @@ func (m *Model) gap(i int) bool {
 		m.camCount[i] == 0 && !m.patrolMask.Has(i) && !m.extMask.Has(i)
 }
 
-// GapArea returns the area of the gap layer, square metres.
+// GapArea returns the area of the gap layer, square metres: 0 for a
+// scene without cameras, key areas, patrols, equipment or site, whose
+// raster is only padding around nothing.
 func (m *Model) GapArea() float64 {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if m.bare {
+		return 0
+	}
 	n := 0
 	for i := 0; i < m.g.Len(); i++ {
 		if m.gap(i) {

@@ -156,7 +156,11 @@ type Access struct {
 
 // Options tune the computation. The zero value gives the defaults.
 type Options struct {
-	// Cell is the side of a raster cell, metres; default 0.5.
+	// Cell is the side of a raster cell, metres. 0 chooses it: 0.5 m, or
+	// when the extent would need more than 64 million cells of 0.5 m
+	// (about 4 km square), the smallest of 1, 2, 2.5 and 5 m times a power
+	// of ten that fits (Model.CellNote says so). A size given that is
+	// too fine for the extent is an error.
 	Cell float64
 	// Levels is the image-detail level table; default dori.IEC2014.
 	Levels dori.Table

@@ -29,7 +29,8 @@ type Obstacles struct {
 	foot  []orb.Polygon
 	src   []int // index of each footprint in the input
 	walls []orb.LineString
-	fb    []orb.Bound // bound of each footprint
+	fb    []orb.Bound  // bound of each footprint
+	pip   []*polyIndex // strip index of each footprint with many edges, else nil
 	segs  []seg
 	own   []int32 // footprint of each segment, -1 for a wall
 
@@ -96,6 +97,7 @@ func New(footprints []orb.Polygon, walls []orb.LineString) *Obstacles {
 		o.totalBound = o.totalBound.Extend(p)
 	}
 	for _, p := range o.foot {
+		first := len(o.segs)
 		for _, r := range p {
 			for i := 0; i+1 < len(r); i++ {
 				o.segs = append(o.segs, seg{r[i], r[i+1]})
@@ -104,6 +106,11 @@ func New(footprints []orb.Polygon, walls []orb.LineString) *Obstacles {
 			}
 		}
 		o.fb = append(o.fb, p.Bound())
+		var ix *polyIndex
+		if len(o.segs)-first >= denseRing {
+			ix = newPolyIndex(p, o.segs, first)
+		}
+		o.pip = append(o.pip, ix)
 	}
 	for _, l := range o.walls {
 		for i := 0; i+1 < len(l); i++ {
@@ -229,7 +236,9 @@ func (o *Obstacles) Walls() []orb.LineString { return o.walls }
 func (o *Obstacles) Bound() orb.Bound { return o.totalBound }
 
 // Inside returns the index (in Footprints) of the footprint that contains
-// p, or -1. A point on an outline counts as inside.
+// p, or -1. A point on an outline counts as inside. A footprint of many
+// edges is tested through a strip index, in time proportional to the
+// edges a vertical line through p meets.
 func (o *Obstacles) Inside(p orb.Point) int {
 	if len(o.foot) == 0 || !finite(p) {
 		return -1
@@ -241,7 +250,14 @@ func (o *Obstacles) Inside(p orb.Point) int {
 	k := r0*o.bcols + c0
 	best := -1
 	for _, i := range o.footIDs[o.footStart[k]:o.footStart[k+1]] {
-		if o.fb[i].Contains(p) && planar.PolygonContains(o.foot[i], p) && (best < 0 || int(i) < best) {
+		if (best >= 0 && int(i) > best) || !o.fb[i].Contains(p) {
+			continue
+		}
+		if ix := o.pip[i]; ix != nil {
+			if ix.contains(o.segs, p) {
+				best = int(i)
+			}
+		} else if planar.PolygonContains(o.foot[i], p) {
 			best = int(i)
 		}
 	}

@@ -42,11 +42,23 @@ func NewGraph(m *Map, workers int) *Graph {
 			for i := range next {
 				a := &m.nodes[i]
 				v := m.obs.View(a.p, visibility.All, r)
-				// Sight is mutual: each pair is tested once, from its first.
-				for j := i + 1; j < n; j++ {
+				if v.Empty() {
+					continue
+				}
+				// Sight is mutual: each pair is tested once, from its first,
+				// among the corners within the view's bound only (not all
+				// pairs of corners).
+				var cand []int32
+				m.within(v.Bound().Pad(0.02), func(j int32) {
+					if int(j) > i {
+						cand = append(cand, j)
+					}
+				})
+				slices.Sort(cand)
+				for _, j := range cand {
 					b := &m.nodes[j]
 					if tangent(b, sub(a.p, b.p)) && tangent(a, sub(b.p, a.p)) && v.Contains(b.p) {
-						links[i] = append(links[i], int32(j))
+						links[i] = append(links[i], j)
 					}
 				}
 			}

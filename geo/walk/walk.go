@@ -35,6 +35,7 @@ const slack = 1e-3
 type node struct {
 	p      orb.Point
 	e1, e2 orb.Point // unit vectors from the corner along its two edges
+	l1, l2 float64   // and their lengths
 }
 
 // Map is the walking map of a set of obstacles. Build it once with New;
@@ -64,7 +65,7 @@ func New(obs *visibility.Obstacles) *Map {
 		if obs.Inside(q) >= 0 {
 			return // a corner inside another footprint: never on a path
 		}
-		m.nodes = append(m.nodes, node{q, u1, u2})
+		m.nodes = append(m.nodes, node{q, u1, u2, dist(prev, p), dist(next, p)})
 	}
 	for _, poly := range obs.Footprints() {
 		for _, r := range poly {
@@ -169,6 +170,26 @@ func (m *Map) near(p orb.Point, r float64, fn func(i int32)) {
 	}
 }
 
+// within calls fn for the corners in the buckets b meets.
+func (m *Map) within(b orb.Bound, fn func(i int32)) {
+	if len(m.nodes) == 0 {
+		return
+	}
+	cl := func(v float64, hi int) int { return max(0, min(hi, int(math.Floor(v)))) }
+	c0 := cl((b.Min[0]-m.bx0)/m.bucket, m.bcols-1)
+	c1 := cl((b.Max[0]-m.bx0)/m.bucket, m.bcols-1)
+	r0 := cl((b.Min[1]-m.by0)/m.bucket, m.brows-1)
+	r1 := cl((b.Max[1]-m.by0)/m.bucket, m.brows-1)
+	for row := r0; row <= r1; row++ {
+		for c := c0; c <= c1; c++ {
+			k := row*m.bcols + c
+			for _, i := range m.ids[m.start[k]:m.start[k+1]] {
+				fn(i)
+			}
+		}
+	}
+}
+
 // Leg is one piece of the region reached on foot from a source: every
 // point of View is reached by walking Start metres to From and then
 // straight on, so at Start + |p - From|. View's range is the distance left.
@@ -249,7 +270,15 @@ func (m *Map) Reach(src orb.Point, limit float64, fn func(Leg) bool) {
 		}
 		s.done = true
 		n := &m.nodes[it.i]
-		sec, ok := taut(unit(sub(n.p, s.from)), n.e1, n.e2)
+		// A path may graze the obstacle by up to the corner offsets: on a
+		// finely drawn curve the corners just past the tangent are seen
+		// straight through that margin, along the short edge behind them.
+		// (Not at the end of a wall, whose one edge is behind or not.)
+		t1, t2 := graze(n.l1), graze(n.l2)
+		if n.e1 == n.e2 {
+			t1, t2 = 0, 0
+		}
+		sec, ok := taut(unit(sub(n.p, s.from)), n.e1, n.e2, t1, t2)
 		if !ok {
 			continue
 		}
@@ -286,8 +315,9 @@ func (m *Map) Distance(a, b orb.Point, limit float64) float64 {
 // can leave a corner whose obstacle edges run along e1 and e2: from w
 // towards the obstacle, up to the nearer edge. ok is false when the
 // obstacle lies on both sides of the path (it does not turn around the
-// corner).
-func taut(w, e1, e2 orb.Point) (visibility.Sector, bool) {
+// corner). An edge within tol1 (e1) or tol2 (e2) radians of straight
+// behind counts as behind: the path came along it.
+func taut(w, e1, e2 orb.Point, tol1, tol2 float64) (visibility.Sector, bool) {
 	fw := math.Atan2(w[1], w[0])
 	rel := func(e orb.Point) float64 {
 		a := math.Atan2(e[1], e[0]) - fw
@@ -295,13 +325,14 @@ func taut(w, e1, e2 orb.Point) (visibility.Sector, bool) {
 		return a
 	}
 	a1, a2 := rel(e1), rel(e2)
-	back := func(a float64) bool { return math.Abs(a) > math.Pi-1e-9 }
+	back := func(a, tol float64) bool { return math.Abs(a) > math.Pi-max(1e-9, tol) }
+	b1, b2 := back(a1, tol1), back(a2, tol2)
 	switch {
-	case back(a1) && back(a2):
+	case b1 && b2:
 		return visibility.Sector{}, false
-	case back(a1):
+	case b1:
 		a1 = a2
-	case back(a2):
+	case b2:
 		a2 = a1
 	}
 	var lo, hi float64
@@ -316,6 +347,13 @@ func taut(w, e1, e2 orb.Point) (visibility.Sector, bool) {
 	lo, hi = lo-slack, hi+slack
 	centre := fw + (lo+hi)/2 // radians counter-clockwise from east
 	return visibility.Sector{Heading: 90 - centre*180/math.Pi, Width: (hi - lo) * 180 / math.Pi}, true
+}
+
+// graze is the angle, radians, by which a straight path that passes
+// the offset corners at both ends of an edge of length l may run into
+// the obstacle: such a path came along the edge.
+func graze(l float64) float64 {
+	return min(0.1, slack+2*offset/math.Max(l, offset))
 }
 
 func sub(a, b orb.Point) orb.Point { return orb.Point{a[0] - b[0], a[1] - b[1]} }

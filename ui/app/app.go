@@ -238,10 +238,14 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 // showSettings opens the settings dialog; saving applies what changed.
 // A hub given on the command line stays in force for this run.
 func (x *App) showSettings() {
+	cur := LoadSettings(x.fyne.Preferences()).PlanCell
 	showSettings(x.win, x.fyne.Preferences(), x.live.rulesJSON(), x.hub.HubURL, func(s Settings) {
 		x.applyTheme(s.Theme)
 		x.m.SetTileURL(s.TileURL)
 		x.restartConsole(x.effective(s))
+		if x.planOn && s.PlanCell != cur {
+			x.startPlan() // on the new cells
+		}
 	}, x.m)
 }
 

@@ -53,12 +53,15 @@ type planResult struct {
 	camIDs          map[int64]string // the model's camera IDs by store fid
 	fids            map[string]int64 // and back
 	left            int              // features left out, far from the community
+	cell            float64          // the raster cell used, metres
+	cellChosen      bool             // chosen larger than 0.5 m for the extent
 }
 
 // computePlan loads s into a coverage model, counting offline and planned
 // cameras as a plan does, and returns its layers in longitude/latitude and its key
-// areas. It runs in the background.
-func computePlan(ctx context.Context, s *store.Store, language string) planResult {
+// areas, on cells of cell metres (0: chosen for the extent). It runs in
+// the background.
+func computePlan(ctx context.Context, s *store.Store, language string, cell float64) planResult {
 	sc, err := scene.Load(ctx, s)
 	if err != nil {
 		return planResult{err: err}
@@ -66,7 +69,7 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 	if err := ctx.Err(); err != nil {
 		return planResult{err: err}
 	}
-	m, err := sc.Model(coverage.Options{IncludeOffline: true})
+	m, err := sc.Model(coverage.Options{IncludeOffline: true, Cell: cell})
 	if err != nil {
 		return planResult{err: err}
 	}
@@ -94,7 +97,7 @@ func computePlan(ctx context.Context, s *store.Store, language string) planResul
 		return nil
 	}
 
-	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat, left: sc.Left,
+	r := planResult{sc: sc, model: m, names: names, lonlat: lonlat, left: sc.Left, cell: m.Grid().Cell, cellChosen: m.CellNote() != "",
 		zones: map[string][]mapview.Shape{}, bounds: map[string]orb.Bound{}, levelIndex: map[string]int{},
 		camIDs: map[int64]string{}, fids: map[string]int64{}}
 	for _, c := range sc.Scene.Cameras {
@@ -566,9 +569,10 @@ func (x *App) startPlan() {
 	x.planCancel = cancel
 	x.plan.busy(true)
 	language := locale.Current()
+	cell := LoadSettings(x.fyne.Preferences()).PlanCell
 	hand := do // read here: tests replace do when the window closes
 	go func() {
-		r := computePlan(ctx, s, language)
+		r := computePlan(ctx, s, language, cell)
 		hand(func() {
 			if gen != x.planGen {
 				return // cancelled: the store changed or plan mode went off
@@ -587,6 +591,8 @@ func (x *App) startPlan() {
 				x.plan.show(r)
 				if r.left > 0 {
 					x.plan.say(lang.L("{{.N}} features far from the community were left out of the plan: keep one community per GeoPackage.", map[string]any{"N": r.left}))
+				} else if r.cellChosen {
+					x.plan.say(lang.L("Plan cells of {{.Cell}} m: the community is too large for 0.5 m cells (Settings sets the size).", map[string]any{"Cell": r.cell}))
 				}
 				x.plan.suggest.Enable()
 				x.m.SetDraggable(store.Cameras, x.cameraDragged)

@@ -398,7 +398,7 @@ func TestPlanSuggestPreviewAddUndo(t *testing.T) {
 func TestSuggestedCameraCode(t *testing.T) {
 	useLanguage(t, locale.Chinese)
 	s := suggestStore(t)
-	r := computePlan(context.Background(), s, locale.Chinese)
+	r := computePlan(context.Background(), s, locale.Chinese, 0)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}

@@ -265,7 +265,7 @@ func BenchmarkPlanDragStep(b *testing.B) {
 	if err := demo.Write(ctx, s); err != nil {
 		b.Fatal(err)
 	}
-	r := computePlan(ctx, s, locale.English)
+	r := computePlan(ctx, s, locale.English, 0)
 	if r.err != nil {
 		b.Fatal(r.err)
 	}

@@ -33,6 +33,7 @@ const (
 	prefSoundFile   = "sound_file"   // a WAV file, or "" for the built-in tone
 	prefRemoveAfter = "remove_after" // minutes a stale patrol unit stays greyed
 	prefRules       = "rules"        // the rules as JSON, or "" for the defaults
+	prefPlanCell    = "plan_cell"    // plan mode's raster cell, metres; 0: automatic
 )
 
 // maxRecent is how many files File › Open Recent lists.
@@ -56,6 +57,9 @@ type Settings struct {
 	SoundFile        string
 	RemoveAfter      float64 // minutes
 	Rules            string  // JSON; "" for the community's default rules
+	// PlanCell is the raster cell of plan mode, metres; 0 chooses it
+	// (0.5 m, larger for a large community).
+	PlanCell float64
 }
 
 // operator is who acts: the name set, else the user's login name.
@@ -86,6 +90,7 @@ func LoadSettings(p fyne.Preferences) Settings {
 		SoundFile:   p.String(prefSoundFile),
 		RemoveAfter: p.FloatWithFallback(prefRemoveAfter, 5),
 		Rules:       p.String(prefRules),
+		PlanCell:    p.FloatWithFallback(prefPlanCell, 0),
 	}
 	s.HubAllowInsecure = insecureAllowed(p, hubURL)
 	return s
@@ -144,6 +149,7 @@ func saveSettings(p fyne.Preferences, s Settings) error {
 	p.SetString(prefSoundFile, s.SoundFile)
 	p.SetFloat(prefRemoveAfter, s.RemoveAfter)
 	p.SetString(prefRules, s.Rules)
+	p.SetFloat(prefPlanCell, s.PlanCell)
 	if err := writeHubToken(s.HubURL, s.HubToken); err != nil {
 		return err
 	}
@@ -193,6 +199,28 @@ func checkMinutes(s string) error {
 		return errorf("Enter minutes from 0 to 1440.")
 	}
 	return nil
+}
+
+// checkCell reports what is wrong with a plan cell size in metres, or
+// nil; empty means automatic.
+func checkCell(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(v >= 0.05 && v <= 10) {
+		return errorf("Enter a cell size from 0.05 to 10 metres, or leave it empty for automatic.")
+	}
+	return nil
+}
+
+// cellText is the plan cell size as the settings show it: "" for
+// automatic.
+func cellText(v float64) string {
+	if !(v > 0) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
 }
 
 // checkRules reports what is wrong with the rules' JSON, or nil.
@@ -252,6 +280,10 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 	remove := newFormEntry()
 	remove.SetText(strconv.FormatFloat(cur.RemoveAfter, 'f', -1, 64))
 	remove.Validator = checkMinutes
+	cell := newFormEntry()
+	cell.SetText(cellText(cur.PlanCell))
+	cell.SetPlaceHolder(lang.L("automatic"))
+	cell.Validator = checkCell
 	rulesText := newFormEntry()
 	rulesText.MultiLine = true
 	rulesText.Wrapping = fyne.TextWrapWord
@@ -272,6 +304,7 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 		{Text: lang.L("Operator"), Widget: operator},
 		{Text: lang.L("Sound"), Widget: container.NewBorder(nil, nil, sound, nil, soundFile)},
 		{Text: lang.L("Remove stale units after (min)"), Widget: remove},
+		{Text: lang.L("Plan cell size (m)"), Widget: cell, HintText: lang.L("Empty: automatic, 0.5 m, or larger for a large community.")},
 		{Text: lang.L("Rules (JSON)"), Widget: rulesText, HintText: lang.L("Kinds: enter, leave, absence, camera_coverage, checkpoint.")},
 	}
 	showForm(win, lang.L("Settings"), lang.L("Save"), items, func() {
@@ -292,6 +325,7 @@ func showSettings(win fyne.Window, p fyne.Preferences, currentRules, override st
 			s.Rules = cur.Rules // unchanged defaults stay the defaults
 		}
 		s.RemoveAfter, _ = strconv.ParseFloat(strings.TrimSpace(remove.Text), 64)
+		s.PlanCell, _ = strconv.ParseFloat(strings.TrimSpace(cell.Text), 64) // empty: 0, automatic
 		if err := saveSettings(p, s); err != nil {
 			dialog.ShowError(textError(lang.L("The token could not be stored ({{.Error}}). It is used until SafetyNet quits; enter it again at the next start.",
 				map[string]any{"Error": err.Error()})), win)
