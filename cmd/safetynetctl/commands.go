@@ -2,24 +2,29 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"safetynet/data/demo"
 	"safetynet/data/geojsonio"
 	"safetynet/data/osmimport"
+	"safetynet/data/scene"
 	"safetynet/data/store"
 )
 
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to import into (created when missing)")
-	layer := fs.String("layer", "", "layer for a GeoJSON file (default: from the file name)")
+	layer := fs.String("layer", "", "the layer to import: for GeoJSON the layer the file goes into (default: from the file name); for OSM only that layer's features")
+	force := fs.Bool("force", false, "import OSM data that lies more than 5 km from the community already in --db")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -35,21 +40,48 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if *layer != "" && !slices.Contains(store.LayerNames(), *layer) {
+		return fmt.Errorf("import %s: no layer %q; the layers are %s", file, *layer, strings.Join(store.LayerNames(), ", "))
+	}
+	if *layer != "" && kind == "gpkg" {
+		return fmt.Errorf("%w: --layer is for OSM and GeoJSON files; a GeoPackage is imported whole", errUsage)
+	}
+	_, statErr := os.Stat(*db)
+	created := errors.Is(statErr, iofs.ErrNotExist)
 	s, err := store.Open(*db)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() {
+		s.Close()
+		if err != nil && created {
+			removeStore(*db)
+		}
+	}()
 	start := time.Now()
 	switch kind {
 	case "osm":
 		bar := newProgress(stderr, filepath.Base(file))
-		st, err := osmimport.Import(ctx, s, file, bar.update)
+		features, st, err := osmimport.ReadFile(ctx, file, bar.update)
 		bar.done()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %s into %s in %.1fs: %s\n", file, *db, time.Since(start).Seconds(), formatCounts(st.Built))
+		if features, err = osmimport.FilterLayer(features, *layer); err != nil {
+			return fmt.Errorf("import %s: %w", file, err)
+		}
+		if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
+			return err
+		}
+		res, err := osmimport.Merge(ctx, s, file, features)
+		if err != nil {
+			return err
+		}
+		built := st.Built
+		if *layer != "" {
+			built = map[string]int{*layer: st.Built[*layer]}
+		}
+		fmt.Fprintf(stdout, "imported %s into %s in %.1fs: %s (%s)\n", file, *db, time.Since(start).Seconds(), formatCounts(built), res)
 		if st.SkippedWays+st.SkippedRelations+st.BuildingNodes+st.Clipped > 0 {
 			fmt.Fprintf(stdout, "skipped %d ways and %d relations that reference data outside the file or do not close; %d roads or areas clipped at the edge; %d buildings tagged on single nodes\n",
 				st.SkippedWays, st.SkippedRelations, st.Clipped, st.BuildingNodes)
@@ -83,6 +115,37 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "imported %s into %s: %s\n", file, *db, formatCounts(counts))
 	}
 	return nil
+}
+
+// checkFar refuses OSM features that lie more than scene.FarImport from
+// the features already in s, unless force; with force it warns on stderr.
+func checkFar(ctx context.Context, s *store.Store, file, db string, features []store.Feature, force bool, stderr io.Writer) error {
+	b, ok := osmimport.Bound(features)
+	if !ok {
+		return nil
+	}
+	ext, found, err := s.Extent(ctx)
+	if err != nil || !found {
+		return err
+	}
+	d := scene.Distance(ext, b)
+	if d <= scene.FarImport {
+		return nil
+	}
+	msg := fmt.Sprintf("the data in %s lies %.1f km from the community in %s (more than %.0f km)", file, d/1000, db, scene.FarImport/1000)
+	if !force {
+		return fmt.Errorf("import %s: %s; a GeoPackage holds one community: import it into a new --db, or give --force to merge it all the same", file, msg)
+	}
+	fmt.Fprintf(stderr, "warning: %s; merging it because of --force\n", msg)
+	return nil
+}
+
+// removeStore removes a store file that a failed command created, with
+// its SQLite -wal and -shm files.
+func removeStore(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		os.Remove(p)
+	}
 }
 
 // sniff tells the format of file by its first bytes: osm (XML or PBF),
@@ -120,7 +183,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to export")
 	out := fs.String("out", "", "folder for the GeoJSON files")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("export", *db); err != nil {
@@ -145,7 +208,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to create")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("demo", *db); err != nil {
@@ -175,7 +238,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdInfo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("info", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to describe")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("info", *db); err != nil {

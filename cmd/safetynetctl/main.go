@@ -106,6 +106,19 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseNone parses flags for a command that takes no positional
+// arguments: one is a usage error.
+func parseNone(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, fs.Name(), pos[0])
+	}
+	return nil
+}
+
 func needDB(cmd, db string) error {
 	if strings.TrimSpace(db) == "" {
 		return fmt.Errorf("%w: %s needs --db FILE", errUsage, cmd)

@@ -67,6 +67,9 @@ type Stats struct {
 	// HasBound is false when no feature was built.
 	Bound    orb.Bound
 	HasBound bool
+	// Merged is what Import did in the store: features added, updated
+	// (same osm_id, other values) and unchanged.
+	Merged Result
 }
 
 func (s *Stats) skip(reason string) {
@@ -152,15 +155,17 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 	return features, b.stats, nil
 }
 
-// Import reads the OSM file at path and writes its features into s in one
-// transaction: on any error nothing is written. progress is as for Read
-// and reports the reading, which comes before the writing.
+// Import reads the OSM file at path and merges its features into s in one
+// transaction (see Merge): on any error nothing is written. progress is as
+// for Read and reports the reading, which comes before the writing.
+// Stats.Merged says how many features were added, updated and unchanged.
 func Import(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (Stats, error) {
 	features, stats, err := ReadFile(ctx, path, progress)
 	if err != nil {
 		return stats, err
 	}
-	return stats, Write(ctx, s, path, features)
+	stats.Merged, err = Merge(ctx, s, path, features)
+	return stats, err
 }
 
 // ReadFile reads the OSM file at path; see Read. Stats.Bound is the
@@ -175,26 +180,16 @@ func ReadFile(ctx context.Context, path string, progress func(done, total int64)
 	return Read(ctx, f, path, progress)
 }
 
-// Write writes features read by Read into s in one transaction: on any
-// error, or when ctx is done, nothing is written. path names the file in
-// errors.
+// Write merges features read by Read into s in one transaction; see
+// Merge, which also says how many were added, updated and unchanged.
 func Write(ctx context.Context, s *store.Store, path string, features []store.Feature) error {
-	err := s.Update(ctx, func(tx *store.Tx) error {
-		for i, ft := range features {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if _, err := tx.Insert(ft); err != nil {
-				return fmt.Errorf("%s %s: %w", ft.Layer(), osmID(ft), err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	return nil
+	_, err := Merge(ctx, s, path, features)
+	return err
 }
+
+// Bound returns the extent of features, longitude/latitude, and false
+// when none has a geometry.
+func Bound(features []store.Feature) (orb.Bound, bool) { return bound(features) }
 
 // bound returns the extent of the features, and false when none has a
 // geometry.
