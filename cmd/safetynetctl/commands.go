@@ -112,6 +112,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 		if err != nil {
 			return fmt.Errorf("import %s: %w", file, err)
 		}
+		if err := checkCopied(ctx, src, file, counts); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "imported %s into %s: %s\n", file, *db, formatCounts(counts))
 	}
 	return nil
@@ -138,6 +141,36 @@ func checkFar(ctx context.Context, s *store.Store, file, db string, features []s
 	}
 	fmt.Fprintf(stderr, "warning: %s; merging it because of --force\n", msg)
 	return nil
+}
+
+// checkCopied refuses a GeoPackage import that copied nothing while the
+// file has feature tables: they are not layers of ours, and the message
+// names them (and says what to do with GDAL's OSM layout).
+func checkCopied(ctx context.Context, src *store.Store, file string, counts map[string]int) error {
+	for _, n := range counts {
+		if n > 0 {
+			return nil
+		}
+	}
+	tables, err := src.FeatureTables(ctx)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", file, err)
+	}
+	var other []string
+	for _, t := range tables {
+		if !slices.Contains(store.LayerNames(), t) {
+			other = append(other, t)
+		}
+	}
+	if len(other) == 0 {
+		return nil // our layers, empty
+	}
+	msg := fmt.Sprintf("import %s: no layer of a SafetyNet GeoPackage in it; its layers %s are not recognised (the layers are %s)",
+		file, strings.Join(other, ", "), strings.Join(store.LayerNames(), ", "))
+	if slices.Contains(other, "multipolygons") && slices.Contains(other, "points") {
+		msg += "; it looks like GDAL's OSM layout (ogr2ogr from .osm or .osm.pbf): import the OSM file it was made from instead"
+	}
+	return errors.New(msg)
 }
 
 // removeStore removes a store file that a failed command created, with

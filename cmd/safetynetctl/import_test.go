@@ -134,3 +134,22 @@ func TestFailedImportRemovesNewStore(t *testing.T) {
 		t.Errorf("a failed import changed %s: %v", old, err)
 	}
 }
+
+// TestImportGDALOSMGeoPackage: GDAL's own OSM GeoPackage (layers points,
+// lines, multipolygons, ...) is not taken for an empty import: the
+// command fails naming the layers it did not recognise.
+func TestImportGDALOSMGeoPackage(t *testing.T) {
+	pbf := sharedData(t, "osm/monaco.osm.pbf")
+	ogr := tool(t, "ogr2ogr")
+	dir := t.TempDir()
+	gdal := filepath.Join(dir, "monaco-gdal.gpkg")
+	run1(t, ogr, "-f", "GPKG", gdal, pbf)
+	db := filepath.Join(dir, "into.gpkg")
+	msg, code := ctl(t, "import", gdal, "--db", db)
+	if code != 1 || !strings.Contains(msg, "multipolygons") || !strings.Contains(msg, "points") || !strings.Contains(msg, "GDAL's OSM layout") {
+		t.Errorf("import of GDAL's OSM GeoPackage: exit %d\n%s", code, msg)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Errorf("the failed import left %s", db)
+	}
+}
