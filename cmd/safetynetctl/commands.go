@@ -104,6 +104,26 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 			return err
 		}
 		defer src.Close()
+		tables, err := src.FeatureTables(ctx)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", file, err)
+		}
+		if osmimport.IsGDALOSM(tables) {
+			// GDAL's OSM layout: through the OSM tag rules, merged by osm_id.
+			features, _, err := osmimport.ReadGDAL(ctx, src, file)
+			if err != nil {
+				return err
+			}
+			if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
+				return err
+			}
+			res, err := osmimport.Merge(ctx, s, file, features)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "imported %s (GDAL's OSM layout) into %s: %s (%s)\n", file, *db, formatCounts(countLayers(features)), res)
+			return nil
+		}
 		var counts map[string]int
 		err = s.Update(ctx, func(tx *store.Tx) error {
 			counts, err = tx.CopyFrom(src)
@@ -143,6 +163,15 @@ func checkFar(ctx context.Context, s *store.Store, file, db string, features []s
 	return nil
 }
 
+// countLayers counts features per layer.
+func countLayers(features []store.Feature) map[string]int {
+	m := map[string]int{}
+	for _, f := range features {
+		m[f.Layer()]++
+	}
+	return m
+}
+
 // checkCopied refuses a GeoPackage import that copied nothing while the
 // file has feature tables: they are not layers of ours, and the message
 // names them (and says what to do with GDAL's OSM layout).
@@ -167,9 +196,6 @@ func checkCopied(ctx context.Context, src *store.Store, file string, counts map[
 	}
 	msg := fmt.Sprintf("import %s: no layer of a SafetyNet GeoPackage in it; its layers %s are not recognised (the layers are %s)",
 		file, strings.Join(other, ", "), strings.Join(store.LayerNames(), ", "))
-	if slices.Contains(other, "multipolygons") && slices.Contains(other, "points") {
-		msg += "; it looks like GDAL's OSM layout (ogr2ogr from .osm or .osm.pbf): import the OSM file it was made from instead"
-	}
 	return errors.New(msg)
 }
 

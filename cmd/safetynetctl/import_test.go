@@ -136,8 +136,9 @@ func TestFailedImportRemovesNewStore(t *testing.T) {
 }
 
 // TestImportGDALOSMGeoPackage: GDAL's own OSM GeoPackage (layers points,
-// lines, multipolygons, ...) is not taken for an empty import: the
-// command fails naming the layers it did not recognise.
+// lines, multipolygons, ...) is imported through the OSM tag rules, the
+// same features as from the .osm.pbf it was made from; a GeoPackage with
+// none of our layers fails naming its layers.
 func TestImportGDALOSMGeoPackage(t *testing.T) {
 	pbf := sharedData(t, "osm/monaco.osm.pbf")
 	ogr := tool(t, "ogr2ogr")
@@ -145,11 +146,31 @@ func TestImportGDALOSMGeoPackage(t *testing.T) {
 	gdal := filepath.Join(dir, "monaco-gdal.gpkg")
 	run1(t, ogr, "-f", "GPKG", gdal, pbf)
 	db := filepath.Join(dir, "into.gpkg")
-	msg, code := ctl(t, "import", gdal, "--db", db)
-	if code != 1 || !strings.Contains(msg, "multipolygons") || !strings.Contains(msg, "points") || !strings.Contains(msg, "GDAL's OSM layout") {
-		t.Errorf("import of GDAL's OSM GeoPackage: exit %d\n%s", code, msg)
+	out := mustCtl(t, "import", gdal, "--db", db)
+	info := mustCtl(t, "info", "--db", db)
+	ref := filepath.Join(dir, "ref.gpkg")
+	mustCtl(t, "import", pbf, "--db", ref)
+	refInfo := mustCtl(t, "info", "--db", ref)
+	for _, l := range []string{"buildings", "roads", "landuse", "water"} {
+		got, want := layerCount(t, info, l), layerCount(t, refInfo, l)
+		if got == 0 || float64(got) < 0.9*float64(want) || float64(got) > 1.1*float64(want) {
+			t.Errorf("%s: %d from GDAL's GeoPackage, %d from the PBF\n%s", l, got, want, out)
+		}
 	}
-	if _, err := os.Stat(db); err == nil {
-		t.Errorf("the failed import left %s", db)
+	// Again: nothing added.
+	if again := mustCtl(t, "import", gdal, "--db", db); !strings.Contains(again, "(0 added, 0 updated, ") {
+		t.Errorf("second import of GDAL's GeoPackage:\n%s", again)
+	}
+
+	// A GeoPackage of other layers only is an error naming them.
+	other := filepath.Join(dir, "other.gpkg")
+	run1(t, ogr, "-f", "GPKG", other, gdal, "points", "-nln", "trees")
+	db2 := filepath.Join(dir, "into2.gpkg")
+	msg, code := ctl(t, "import", other, "--db", db2)
+	if code != 1 || !strings.Contains(msg, "trees") || !strings.Contains(msg, "not recognised") {
+		t.Errorf("import of a GeoPackage without our layers: exit %d\n%s", code, msg)
+	}
+	if _, err := os.Stat(db2); err == nil {
+		t.Errorf("the failed import left %s", db2)
 	}
 }

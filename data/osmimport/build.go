@@ -66,9 +66,11 @@ func (b *builder) add(o osm.Object) {
 
 // addNode builds the point features of a tagged node.
 func (b *builder) addNode(n *osm.Node) {
-	t := n.Tags
-	p := orb.Point{n.Lon, n.Lat}
-	id := "node/" + strconv.FormatInt(int64(n.ID), 10)
+	b.addPoint(n.Tags, orb.Point{n.Lon, n.Lat}, "node/"+strconv.FormatInt(int64(n.ID), 10))
+}
+
+// addPoint builds the point features of a tagged node at p.
+func (b *builder) addPoint(t osm.Tags, p orb.Point, id string) {
 	if v := t.Find("building"); v != "" && v != "no" {
 		b.stats.BuildingNodes++
 	}
