@@ -43,9 +43,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	if *layer != "" && !slices.Contains(store.LayerNames(), *layer) {
 		return fmt.Errorf("import %s: no layer %q; the layers are %s", file, *layer, strings.Join(store.LayerNames(), ", "))
 	}
-	if *layer != "" && kind == "gpkg" {
-		return fmt.Errorf("%w: --layer is for OSM and GeoJSON files; a GeoPackage is imported whole", errUsage)
-	}
 	_, statErr := os.Stat(*db)
 	created := errors.Is(statErr, iofs.ErrNotExist)
 	s, err := store.Open(*db)
@@ -114,6 +111,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 			if err != nil {
 				return err
 			}
+			if features, err = osmimport.FilterLayer(features, *layer); err != nil {
+				return fmt.Errorf("import %s: %w", file, err)
+			}
 			if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
 				return err
 			}
@@ -126,7 +126,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 		}
 		var counts map[string]int
 		err = s.Update(ctx, func(tx *store.Tx) error {
-			counts, err = tx.CopyFrom(src)
+			if *layer == "" {
+				counts, err = tx.CopyFrom(src)
+				return err
+			}
+			counts, err = copyLayer(ctx, tx, src, *layer)
 			return err
 		})
 		if err != nil {
@@ -161,6 +165,23 @@ func checkFar(ctx context.Context, s *store.Store, file, db string, features []s
 	}
 	fmt.Fprintf(stderr, "warning: %s; merging it because of --force\n", msg)
 	return nil
+}
+
+// copyLayer copies one layer of src, a GeoPackage of ours, into tx.
+func copyLayer(ctx context.Context, tx *store.Tx, src *store.Store, layer string) (map[string]int, error) {
+	if !src.Has(layer) {
+		return map[string]int{}, nil
+	}
+	recs, err := src.Records(ctx, layer, store.World)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if _, err := tx.InsertRecord(layer, r); err != nil {
+			return nil, fmt.Errorf("%s feature %d: %w", layer, r.FID, err)
+		}
+	}
+	return map[string]int{layer: len(recs)}, nil
 }
 
 // countLayers counts features per layer.

@@ -174,3 +174,23 @@ func TestImportGDALOSMGeoPackage(t *testing.T) {
 		t.Errorf("the failed import left %s", db2)
 	}
 }
+
+// TestImportGeoPackageLayer: --layer imports one layer of a GeoPackage
+// too, as for OSM and GeoJSON.
+func TestImportGeoPackageLayer(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "demo.gpkg")
+	mustCtl(t, "demo", "--db", src)
+	db := filepath.Join(dir, "into.gpkg")
+	mustCtl(t, "import", src, "--db", db, "--layer", "cameras")
+	info, srcInfo := mustCtl(t, "info", "--db", db), mustCtl(t, "info", "--db", src)
+	if n := layerCount(t, info, "cameras"); n == 0 || n != layerCount(t, srcInfo, "cameras") {
+		t.Errorf("cameras: %d\n%s", n, info)
+	}
+	if n := layerCount(t, info, "buildings"); n != 0 {
+		t.Errorf("--layer cameras copied %d buildings", n)
+	}
+	if msg, code := ctl(t, "import", src, "--db", db, "--layer", "nosuch"); code == 0 || !strings.Contains(msg, "the layers are") {
+		t.Errorf("--layer nosuch: exit %d\n%s", code, msg)
+	}
+}
