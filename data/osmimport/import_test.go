@@ -11,29 +11,23 @@ import (
 	"testing"
 
 	"safetynet/data/store"
+	"safetynet/data/testenv"
 )
 
-// openStore opens a new store in a temporary folder, skipping the test
-// while the store is not implemented.
+// openStore opens a new store at path.
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	s, err := store.Open(path)
-	if err != nil && strings.Contains(err.Error(), "not implemented") {
-		t.Skipf("store: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
+// extractPath returns the path of a real extract in ../shared/data/osm.
 func extractPath(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(osmDir, name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s: %v", name, err)
-	}
-	return p
+	return testenv.SharedData(t, "osm/"+name)
 }
 
 func TestImport(t *testing.T) {
