@@ -20,6 +20,8 @@ const usage = `usage: safetynetctl COMMAND [flags]
 
 commands:
   import FILE --db F [--layer L]   import an OSM (.osm, .osm.pbf), GeoJSON or GeoPackage file
+         [--force]                 (only layer L with --layer; OSM data is merged by osm_id; data more
+                                   than 5 km from the community in F needs --force)
   export --db F --out DIR          write every layer as DIR/<layer>.geojson
   demo --db F                      create the built-in demo community in F
   info --db F                      list the layers of F with their feature counts
