@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -120,6 +121,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *db == "" {
 		return fmt.Errorf("%w: serve needs --db FILE", errUsage)
 	}
+	if err := notGeoPackage(*db); err != nil {
+		return err
+	}
 	var h slog.Handler
 	switch *format {
 	case "text":
@@ -187,6 +191,9 @@ func token(ctx context.Context, sub string, args []string, stdout io.Writer) err
 	if len(pos) != need {
 		return fmt.Errorf("%w: token %s takes %d NAME argument(s)", errUsage, sub, need)
 	}
+	if err := notGeoPackage(*db); err != nil {
+		return err
+	}
 	toks, err := store.OpenTokens(*db)
 	if err != nil {
 		return err
@@ -222,4 +229,27 @@ func token(ctx context.Context, sub string, args []string, stdout io.Writer) err
 		return tw.Flush()
 	}
 	return fmt.Errorf("%w: unknown token command %q (add, list, revoke)", errUsage, sub)
+}
+
+// notGeoPackage refuses a hub file that is a community GeoPackage: the
+// hub's event log and tokens belong in a file of their own. A GeoPackage
+// has application_id "GPKG" (or the older "GP1x") in its SQLite header,
+// or a gpkg_contents table in its schema.
+func notGeoPackage(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // missing: created as a hub file; other errors come on opening
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if n < 100 || !bytes.HasPrefix(head, []byte("SQLite format 3\x00")) {
+		return nil
+	}
+	app := string(head[68:72])
+	if app == "GPKG" || strings.HasPrefix(app, "GP1") || bytes.Contains(head, []byte("gpkg_contents")) {
+		return fmt.Errorf("%s is a GeoPackage (a community's map data), not a hub file: give the hub a file of its own, such as hub.db", path)
+	}
+	return nil
 }

@@ -2,24 +2,29 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"safetynet/data/demo"
 	"safetynet/data/geojsonio"
 	"safetynet/data/osmimport"
+	"safetynet/data/scene"
 	"safetynet/data/store"
 )
 
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to import into (created when missing)")
-	layer := fs.String("layer", "", "layer for a GeoJSON file (default: from the file name)")
+	layer := fs.String("layer", "", "the layer to import: for GeoJSON the layer the file goes into (default: from the file name); for OSM only that layer's features")
+	force := fs.Bool("force", false, "import OSM data that lies more than 5 km from the community already in --db")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -35,21 +40,45 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if *layer != "" && !slices.Contains(store.LayerNames(), *layer) {
+		return fmt.Errorf("import %s: no layer %q; the layers are %s", file, *layer, strings.Join(store.LayerNames(), ", "))
+	}
+	_, statErr := os.Stat(*db)
+	created := errors.Is(statErr, iofs.ErrNotExist)
 	s, err := store.Open(*db)
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() {
+		s.Close()
+		if err != nil && created {
+			removeStore(*db)
+		}
+	}()
 	start := time.Now()
 	switch kind {
 	case "osm":
 		bar := newProgress(stderr, filepath.Base(file))
-		st, err := osmimport.Import(ctx, s, file, bar.update)
+		features, st, err := osmimport.ReadFile(ctx, file, bar.update)
 		bar.done()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "imported %s into %s in %.1fs: %s\n", file, *db, time.Since(start).Seconds(), formatCounts(st.Built))
+		if features, err = osmimport.FilterLayer(features, *layer); err != nil {
+			return fmt.Errorf("import %s: %w", file, err)
+		}
+		if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
+			return err
+		}
+		res, err := osmimport.Merge(ctx, s, file, features)
+		if err != nil {
+			return err
+		}
+		built := st.Built
+		if *layer != "" {
+			built = map[string]int{*layer: st.Built[*layer]}
+		}
+		fmt.Fprintf(stdout, "imported %s into %s in %.1fs: %s (%s)\n", file, *db, time.Since(start).Seconds(), formatCounts(built), res)
 		if st.SkippedWays+st.SkippedRelations+st.BuildingNodes+st.Clipped > 0 {
 			fmt.Fprintf(stdout, "skipped %d ways and %d relations that reference data outside the file or do not close; %d roads or areas clipped at the edge; %d buildings tagged on single nodes\n",
 				st.SkippedWays, st.SkippedRelations, st.Clipped, st.BuildingNodes)
@@ -72,17 +101,131 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 		defer src.Close()
+		tables, err := src.FeatureTables(ctx)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", file, err)
+		}
+		if osmimport.IsGDALOSM(tables) {
+			// GDAL's OSM layout: through the OSM tag rules, merged by osm_id.
+			features, _, err := osmimport.ReadGDAL(ctx, src, file)
+			if err != nil {
+				return err
+			}
+			if features, err = osmimport.FilterLayer(features, *layer); err != nil {
+				return fmt.Errorf("import %s: %w", file, err)
+			}
+			if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
+				return err
+			}
+			res, err := osmimport.Merge(ctx, s, file, features)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "imported %s (GDAL's OSM layout) into %s: %s (%s)\n", file, *db, formatCounts(countLayers(features)), res)
+			return nil
+		}
 		var counts map[string]int
 		err = s.Update(ctx, func(tx *store.Tx) error {
-			counts, err = tx.CopyFrom(src)
+			if *layer == "" {
+				counts, err = tx.CopyFrom(src)
+				return err
+			}
+			counts, err = copyLayer(ctx, tx, src, *layer)
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("import %s: %w", file, err)
 		}
+		if err := checkCopied(ctx, src, file, counts); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "imported %s into %s: %s\n", file, *db, formatCounts(counts))
 	}
 	return nil
+}
+
+// checkFar refuses OSM features that lie more than scene.FarImport from
+// the features already in s, unless force; with force it warns on stderr.
+func checkFar(ctx context.Context, s *store.Store, file, db string, features []store.Feature, force bool, stderr io.Writer) error {
+	b, ok := osmimport.Bound(features)
+	if !ok {
+		return nil
+	}
+	ext, found, err := s.Extent(ctx)
+	if err != nil || !found {
+		return err
+	}
+	d := scene.Distance(ext, b)
+	if d <= scene.FarImport {
+		return nil
+	}
+	msg := fmt.Sprintf("the data in %s lies %.1f km from the community in %s (more than %.0f km)", file, d/1000, db, scene.FarImport/1000)
+	if !force {
+		return fmt.Errorf("import %s: %s; a GeoPackage holds one community: import it into a new --db, or give --force to merge it all the same", file, msg)
+	}
+	fmt.Fprintf(stderr, "warning: %s; merging it because of --force\n", msg)
+	return nil
+}
+
+// copyLayer copies one layer of src, a GeoPackage of ours, into tx.
+func copyLayer(ctx context.Context, tx *store.Tx, src *store.Store, layer string) (map[string]int, error) {
+	if !src.Has(layer) {
+		return map[string]int{}, nil
+	}
+	recs, err := src.Records(ctx, layer, store.World)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		if _, err := tx.InsertRecord(layer, r); err != nil {
+			return nil, fmt.Errorf("%s feature %d: %w", layer, r.FID, err)
+		}
+	}
+	return map[string]int{layer: len(recs)}, nil
+}
+
+// countLayers counts features per layer.
+func countLayers(features []store.Feature) map[string]int {
+	m := map[string]int{}
+	for _, f := range features {
+		m[f.Layer()]++
+	}
+	return m
+}
+
+// checkCopied refuses a GeoPackage import that copied nothing while the
+// file has feature tables: they are not layers of ours, and the message
+// names them (and says what to do with GDAL's OSM layout).
+func checkCopied(ctx context.Context, src *store.Store, file string, counts map[string]int) error {
+	for _, n := range counts {
+		if n > 0 {
+			return nil
+		}
+	}
+	tables, err := src.FeatureTables(ctx)
+	if err != nil {
+		return fmt.Errorf("import %s: %w", file, err)
+	}
+	var other []string
+	for _, t := range tables {
+		if !slices.Contains(store.LayerNames(), t) {
+			other = append(other, t)
+		}
+	}
+	if len(other) == 0 {
+		return nil // our layers, empty
+	}
+	msg := fmt.Sprintf("import %s: no layer of a SafetyNet GeoPackage in it; its layers %s are not recognised (the layers are %s)",
+		file, strings.Join(other, ", "), strings.Join(store.LayerNames(), ", "))
+	return errors.New(msg)
+}
+
+// removeStore removes a store file that a failed command created, with
+// its SQLite -wal and -shm files.
+func removeStore(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		os.Remove(p)
+	}
 }
 
 // sniff tells the format of file by its first bytes: osm (XML or PBF),
@@ -120,7 +263,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to export")
 	out := fs.String("out", "", "folder for the GeoJSON files")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("export", *db); err != nil {
@@ -145,7 +288,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to create")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("demo", *db); err != nil {
@@ -175,7 +318,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 func cmdInfo(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("info", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to describe")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("info", *db); err != nil {

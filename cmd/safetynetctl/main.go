@@ -20,6 +20,8 @@ const usage = `usage: safetynetctl COMMAND [flags]
 
 commands:
   import FILE --db F [--layer L]   import an OSM (.osm, .osm.pbf), GeoJSON or GeoPackage file
+         [--force]                 (only layer L with --layer; OSM data is merged by osm_id; data more
+                                   than 5 km from the community in F needs --force)
   export --db F --out DIR          write every layer as DIR/<layer>.geojson
   demo --db F                      create the built-in demo community in F
   info --db F                      list the layers of F with their feature counts
@@ -104,6 +106,19 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// parseNone parses flags for a command that takes no positional
+// arguments: one is a usage error.
+func parseNone(fs *flag.FlagSet, args []string) error {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: %s takes no arguments, got %q", errUsage, fs.Name(), pos[0])
+	}
+	return nil
 }
 
 func needDB(cmd, db string) error {

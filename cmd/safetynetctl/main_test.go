@@ -381,7 +381,7 @@ func TestBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.ExecContext(context.Background(), "ROLLBACK")
-		out, code := ctl(t, "import", sharedData(t, "osm/taipei-xinyi.osm"), "--db", db)
+		out, code := ctl(t, "import", sharedData(t, "osm/taipei-xinyi.osm"), "--db", db, "--force")
 		if code != 1 || !strings.Contains(out, "store.gpkg") || !strings.Contains(out, "in use by another program") {
 			t.Errorf("exit %d:\n%s", code, out)
 		}

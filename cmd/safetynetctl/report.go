@@ -49,7 +49,7 @@ func (f coverageFlags) check(cmd, what string) error {
 func cmdCoverage(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("coverage", flag.ContinueOnError)
 	f := newCoverageFlags(fs, "folder for the GeoJSON and CSV files")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := f.check("coverage", "DIR"); err != nil {
@@ -82,7 +82,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	budget := fs.Float64("budget", 0, "spend at most this on suggested cameras (needs --catalogue with prices)")
 	catalogue := fs.String("catalogue", "", "CSV of camera models: "+strings.Join(report.CatalogueColumns, ","))
 	font := fs.String("font", "", "TrueType font with Chinese characters (.ttf or .ttc)")
-	if _, err := parse(fs, args); err != nil {
+	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := f.check("report", "FILE.pdf"); err != nil {

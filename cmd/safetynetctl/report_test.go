@@ -421,7 +421,7 @@ func TestReportBudget(t *testing.T) {
 func TestCoverageHelsinki(t *testing.T) {
 	pbf := sharedData(t, "osm/helsinki-centre.osm.pbf")
 	db := filepath.Join(t.TempDir(), "h.gpkg")
-	mustCtl(t, "import", pbf, "--db", db)
+	mustCtl(t, "import", pbf, "--db", db, "--force")
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	start := time.Now()
 	out := mustCtl(t, "coverage", "--db", db, "--out", a)
@@ -482,7 +482,7 @@ func BenchmarkCoverageDemo(b *testing.B) {
 func TestCoverageFarApart(t *testing.T) {
 	pbf := sharedData(t, "osm/helsinki-centre.osm.pbf")
 	db := demoDB(t)
-	mustCtl(t, "import", pbf, "--db", db)
+	mustCtl(t, "import", pbf, "--db", db, "--force")
 	out := filepath.Join(t.TempDir(), "out")
 	mustCtl(t, "coverage", "--db", db, "--out", out)
 	for _, name := range coverageFiles {

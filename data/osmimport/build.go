@@ -66,9 +66,11 @@ func (b *builder) add(o osm.Object) {
 
 // addNode builds the point features of a tagged node.
 func (b *builder) addNode(n *osm.Node) {
-	t := n.Tags
-	p := orb.Point{n.Lon, n.Lat}
-	id := "node/" + strconv.FormatInt(int64(n.ID), 10)
+	b.addPoint(n.Tags, orb.Point{n.Lon, n.Lat}, "node/"+strconv.FormatInt(int64(n.ID), 10))
+}
+
+// addPoint builds the point features of a tagged node at p.
+func (b *builder) addPoint(t osm.Tags, p orb.Point, id string) {
 	if v := t.Find("building"); v != "" && v != "no" {
 		b.stats.BuildingNodes++
 	}
@@ -110,15 +112,23 @@ func (b *builder) build(ctx context.Context) ([]store.Feature, error) {
 		})
 	}
 	b.index = newCoordIndex(b.coords)
+	// Relations are built first, aside, to know which outer ways are
+	// only their relation's area; their features still come last.
+	var inRelation map[osm.WayID]bool
+	var relFeatures []store.Feature
+	if len(b.rels) > 0 {
+		nodes := b.features
+		b.features = nil
+		inRelation = b.addRelations()
+		relFeatures, b.features = b.features, nodes
+	}
 	for i, w := range b.ways {
 		if i%4096 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		b.addWay(w)
+		b.addWay(w, inRelation[w.ID])
 	}
-	if len(b.rels) > 0 {
-		b.addRelations()
-	}
+	b.features = append(b.features, relFeatures...)
 	return b.features, ctx.Err()
 }
 
@@ -202,8 +212,10 @@ func (b *builder) points(nodes osm.WayNodes) (pts []orb.Point, ok []bool, missin
 }
 
 // addWay builds the features of a way: an area, a road, a barrier, a
-// facility.
-func (b *builder) addWay(w *osm.Way) {
+// facility. When onlyOuter, the way is the outer ring of a multipolygon
+// built with the same feature tags: its area is that relation's, so it
+// is not an area (or facility) again; its road or barrier still is.
+func (b *builder) addWay(w *osm.Way, onlyOuter bool) {
 	t := w.Tags
 	if len(t) == 0 {
 		return
@@ -211,6 +223,9 @@ func (b *builder) addWay(w *osm.Way) {
 	layer, class := areaKind(t)
 	road := isRoad(t)
 	kinds := facilityKinds(t)
+	if onlyOuter {
+		layer, class, kinds = "", "", nil
+	}
 	coast := t.Find("natural") == "coastline"
 	wall := barrier(t)
 	if layer == "" && !road && len(kinds) == 0 && !coast && wall == nil {

@@ -38,6 +38,8 @@ func FuzzReadXML(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0"?><osm><way id="1"><nd ref="1"/><nd ref="1"/><tag k="building" v="yes"/></way></osm>`))
 	f.Add([]byte(`<osm><relation id="1"><member type="way" ref="1" role="outer"/><tag k="type" v="multipolygon"/><tag k="landuse" v="grass"/></relation></osm>`))
 	f.Add([]byte(`<html><body>404</body></html>`))
+	f.Add([]byte(`<!DOCTYPE osm [<!ENTITY a "aa"><!ENTITY b "&a;&a;">]><osm><node id="1" lat="1" lon="2"><tag k="name" v="&b;"/></node></osm>`))
+	f.Add([]byte(`<osm><node id="x" lat="1,5" lon="2"/></osm>`))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkRead(t, "fuzz.osm", data)

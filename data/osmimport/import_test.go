@@ -24,6 +24,7 @@ func openStore(t *testing.T, path string) *store.Store {
 	return s
 }
 
+// extractPath returns the path of a real extract in ../shared/data/osm.
 func extractPath(t *testing.T, name string) string {
 	t.Helper()
 	return testenv.SharedData(t, "osm/"+name)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -22,36 +23,48 @@ func (s segment) closed() bool {
 	return len(s.ids) >= 4 && s.ids[0] == s.ids[len(s.ids)-1]
 }
 
-// addRelations builds the features of the multipolygon relations.
-func (b *builder) addRelations() {
+// addRelations builds the features of the multipolygon relations and
+// returns the outer member ways whose own area is the relation's: their
+// feature tags are the relation's (or the relation, old style, has none
+// and takes theirs), so the relation's polygon, holes and all, is that
+// area and the way is not an area again.
+func (b *builder) addRelations() map[osm.WayID]bool {
 	type wanted struct {
 		r            *osm.Relation
+		tags         osm.Tags
 		layer, class string
 		kinds        []string
 	}
-	var rels []wanted
 	ways := map[osm.WayID]*osm.Way{}
 	for _, r := range b.rels {
-		layer, class := areaKind(r.Tags)
-		kinds := facilityKinds(r.Tags)
-		if layer == "" && len(kinds) == 0 {
-			continue
-		}
-		rels = append(rels, wanted{r, layer, class, kinds})
 		for _, m := range r.Members {
 			if m.Type == osm.TypeWay {
 				ways[osm.WayID(m.Ref)] = nil
 			}
 		}
 	}
-	if len(rels) == 0 {
-		return
-	}
 	for _, w := range b.ways {
 		if _, ok := ways[w.ID]; ok {
 			ways[w.ID] = w
 		}
 	}
+	var rels []wanted
+	for _, r := range b.rels {
+		tags := r.Tags
+		layer, class := areaKind(tags)
+		kinds := facilityKinds(tags)
+		if layer == "" && len(kinds) == 0 && len(featureTags(tags)) == 0 {
+			// Old style: the tags are on the outer ways, all the same.
+			tags = outerTags(r, ways)
+			layer, class = areaKind(tags)
+			kinds = facilityKinds(tags)
+		}
+		if layer == "" && len(kinds) == 0 {
+			continue
+		}
+		rels = append(rels, wanted{r, tags, layer, class, kinds})
+	}
+	same := map[osm.WayID]bool{}
 	for _, w := range rels {
 		id := "relation/" + strconv.FormatInt(int64(w.r.ID), 10)
 		what := label(w.layer, w.kinds)
@@ -67,9 +80,69 @@ func (b *builder) addRelations() {
 		if missing > 0 {
 			b.stats.Clipped++
 		}
-		b.emitArea(w.layer, w.class, mp, w.r.Tags, id)
-		b.emitFacilities(w.kinds, mp, w.r.Tags, id)
+		b.emitArea(w.layer, w.class, mp, w.tags, id)
+		b.emitFacilities(w.kinds, mp, w.tags, id)
+		rt := featureTags(w.tags)
+		for _, m := range w.r.Members {
+			if m.Type != osm.TypeWay || m.Role == "inner" {
+				continue
+			}
+			if way := ways[osm.WayID(m.Ref)]; way != nil && subset(featureTags(way.Tags), rt) {
+				same[way.ID] = true
+			}
+		}
 	}
+	return same
+}
+
+// outerTags returns the tags of the outer member ways of r when they all
+// have the same feature tags, else nil.
+func outerTags(r *osm.Relation, ways map[osm.WayID]*osm.Way) osm.Tags {
+	var tags osm.Tags
+	var ft map[string]string
+	for _, m := range r.Members {
+		if m.Type != osm.TypeWay || m.Role == "inner" {
+			continue
+		}
+		w := ways[osm.WayID(m.Ref)]
+		if w == nil {
+			continue
+		}
+		f := featureTags(w.Tags)
+		if tags == nil {
+			tags, ft = w.Tags, f
+			continue
+		}
+		if !subset(f, ft) || !subset(ft, f) {
+			return nil
+		}
+	}
+	return tags
+}
+
+// featureTags returns the tags of t that describe a feature: all but
+// type, area and the bookkeeping keys (source, note, fixme, created_by).
+func featureTags(t osm.Tags) map[string]string {
+	m := map[string]string{}
+	for _, tg := range t {
+		switch k := tg.Key; {
+		case k == "type" || k == "area" || k == "note" || k == "fixme" || k == "FIXME" || k == "created_by":
+		case k == "source" || strings.HasPrefix(k, "source:"):
+		default:
+			m[k] = tg.Value
+		}
+	}
+	return m
+}
+
+// subset reports whether every tag of a is in b with the same value.
+func subset(a, b map[string]string) bool {
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // multipolygon assembles the area of relation r from its outer and inner

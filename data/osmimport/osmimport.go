@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
@@ -39,6 +41,11 @@ var ErrCorrupt = errors.New("osmimport: the file is truncated or damaged; downlo
 // feature the importer does not read (lz4 or zstd blocks, non-dense nodes,
 // locations on ways); the message says how to convert the file.
 var ErrUnsupported = errors.New("osmimport: the file uses a PBF feature that is not supported")
+
+// ErrEntity is returned, wrapped, for OSM XML that declares or uses XML
+// entities: an OSM file has none, and expanding them is how an "XML bomb"
+// swells a small file to gigabytes.
+var ErrEntity = errors.New("osmimport: the file declares or uses XML entities (<!ENTITY ...>), which are not accepted in OSM XML")
 
 // maxSkipped is how many skip reasons Stats.Skipped keeps.
 const maxSkipped = 20
@@ -67,6 +74,9 @@ type Stats struct {
 	// HasBound is false when no feature was built.
 	Bound    orb.Bound
 	HasBound bool
+	// Merged is what Import did in the store: features added, updated
+	// (same osm_id, other values) and unchanged.
+	Merged Result
 }
 
 func (s *Stats) skip(reason string) {
@@ -100,6 +110,7 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 	}
 
 	var sc osm.Scanner
+	isXML := false
 	switch {
 	case len(head) == 0:
 		return nil, Stats{}, fmt.Errorf("import %s: %w: the file is empty", name, ErrFormat)
@@ -110,6 +121,7 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 			return nil, Stats{}, fmt.Errorf("import %s: %w", name, err)
 		}
 		sc = osmxml.New(ctx, br)
+		isXML = true
 	}
 	defer sc.Close()
 
@@ -134,6 +146,18 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 			return nil, b.stats, fmt.Errorf("import %s: %w", name, ctx.Err())
 		case errors.Is(err, ErrUnsupported):
 			return nil, b.stats, fmt.Errorf("import %s: %w", name, err)
+		case isXML && strings.Contains(err.Error(), "invalid character entity"):
+			return nil, b.stats, fmt.Errorf("import %s: %w: %v", name, ErrEntity, err)
+		}
+		var ne *strconv.NumError
+		if isXML && errors.As(err, &ne) {
+			where := "an element"
+			if rs, ok := r.(io.ReadSeeker); ok {
+				if w := badNumber(rs); w != "" {
+					where = w
+				}
+			}
+			return nil, b.stats, fmt.Errorf("import %s: %w: %s has %q, which is not a number", name, ErrCorrupt, where, ne.Num)
 		}
 		return nil, b.stats, fmt.Errorf("import %s: %w: %w", name, ErrCorrupt, err)
 	}
@@ -152,15 +176,17 @@ func Read(ctx context.Context, r io.Reader, name string, progress func(done, tot
 	return features, b.stats, nil
 }
 
-// Import reads the OSM file at path and writes its features into s in one
-// transaction: on any error nothing is written. progress is as for Read
-// and reports the reading, which comes before the writing.
+// Import reads the OSM file at path and merges its features into s in one
+// transaction (see Merge): on any error nothing is written. progress is as
+// for Read and reports the reading, which comes before the writing.
+// Stats.Merged says how many features were added, updated and unchanged.
 func Import(ctx context.Context, s *store.Store, path string, progress func(done, total int64)) (Stats, error) {
 	features, stats, err := ReadFile(ctx, path, progress)
 	if err != nil {
 		return stats, err
 	}
-	return stats, Write(ctx, s, path, features)
+	stats.Merged, err = Merge(ctx, s, path, features)
+	return stats, err
 }
 
 // ReadFile reads the OSM file at path; see Read. Stats.Bound is the
@@ -175,26 +201,16 @@ func ReadFile(ctx context.Context, path string, progress func(done, total int64)
 	return Read(ctx, f, path, progress)
 }
 
-// Write writes features read by Read into s in one transaction: on any
-// error, or when ctx is done, nothing is written. path names the file in
-// errors.
+// Write merges features read by Read into s in one transaction; see
+// Merge, which also says how many were added, updated and unchanged.
 func Write(ctx context.Context, s *store.Store, path string, features []store.Feature) error {
-	err := s.Update(ctx, func(tx *store.Tx) error {
-		for i, ft := range features {
-			if i%1024 == 0 && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			if _, err := tx.Insert(ft); err != nil {
-				return fmt.Errorf("%s %s: %w", ft.Layer(), osmID(ft), err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("import %s: %w", path, err)
-	}
-	return nil
+	_, err := Merge(ctx, s, path, features)
+	return err
 }
+
+// Bound returns the extent of features, longitude/latitude, and false
+// when none has a geometry.
+func Bound(features []store.Feature) (orb.Bound, bool) { return bound(features) }
 
 // bound returns the extent of the features, and false when none has a
 // geometry.
@@ -330,11 +346,54 @@ func checkXML(head []byte) error {
 			}
 			return fmt.Errorf("%w: %v", ErrFormat, err)
 		}
+		if d, ok := tok.(xml.Directive); ok && bytes.Contains(d, []byte("ENTITY")) {
+			return ErrEntity
+		}
 		if se, ok := tok.(xml.StartElement); ok {
 			if se.Name.Local != "osm" {
 				return fmt.Errorf("%w: its root element is <%s>, not <osm>", ErrFormat, se.Name.Local)
 			}
 			return nil
+		}
+	}
+}
+
+// badNumber reads OSM XML from the start of r and names the first element
+// whose numeric attribute (id, lat, lon, ref, ...) does not parse, with
+// its line: `node 7 (line 3) attribute lat`. It returns "" when it finds
+// none.
+func badNumber(r io.ReadSeeker) string {
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return ""
+	}
+	d := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return ""
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local == "osm" || se.Name.Local == "tag" {
+			continue
+		}
+		line, _ := d.InputPos()
+		id := ""
+		for _, a := range se.Attr {
+			if a.Name.Local == "id" {
+				id = " " + a.Value
+			}
+		}
+		for _, a := range se.Attr {
+			var err error
+			switch a.Name.Local {
+			case "lat", "lon", "minlat", "minlon", "maxlat", "maxlon":
+				_, err = strconv.ParseFloat(a.Value, 64)
+			case "id", "ref", "version", "changeset", "uid":
+				_, err = strconv.ParseInt(a.Value, 10, 64)
+			}
+			if err != nil {
+				return fmt.Sprintf("%s%s (line %d) attribute %s", se.Name.Local, id, line, a.Name.Local)
+			}
 		}
 	}
 }

@@ -198,6 +198,8 @@ func accessPoint(t osm.Tags) *store.AccessPoint {
 	switch t.Find("barrier") {
 	case "lift_gate", "swing_gate", "sliding_gate":
 		kind = "vehicle_gate"
+	case "wicket_gate":
+		kind = "pedestrian_gate" // a small gate for people, often in a larger one
 	case "gate":
 		kind = "pedestrian_gate"
 		for _, k := range [...]string{"motor_vehicle", "vehicle", "motorcar"} {
@@ -207,9 +209,34 @@ func accessPoint(t osm.Tags) *store.AccessPoint {
 			}
 		}
 	default:
-		return nil
+		kind = entranceKind(t.Find("entrance"))
+		if kind == "" {
+			return nil
+		}
 	}
 	return &store.AccessPoint{Names: names(t), Code: t.Find("ref"), Kind: kind, Hours: t.Find("opening_hours")}
+}
+
+// entranceKind is the access point kind of an entrance=* value: "entrance"
+// for yes, the value kept before it otherwise (main_entrance,
+// service_entrance, emergency_entrance, ...), "exit" for exit, "" for no
+// entrance.
+func entranceKind(v string) string {
+	switch v {
+	case "", "no":
+		return ""
+	case "yes":
+		return "entrance"
+	case "exit":
+		return "exit"
+	}
+	b := []byte(v)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b) + "_entrance"
 }
 
 // compass maps the 16 compass points to degrees clockwise from north.

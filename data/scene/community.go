@@ -224,6 +224,11 @@ func places(fs []store.Feature) ([]Place, []int) {
 	return ps, of
 }
 
+// FarImport is how far, metres, data brought into a community may lie
+// from the community's extent (Distance) before the import asks, or the
+// command line refuses without --force: a GeoPackage holds one community.
+const FarImport = 5000.0
+
 // Distance returns the distance between two bounding boxes
 // (longitude/latitude), metres on the sphere between their nearest
 // points: 0 when they overlap.

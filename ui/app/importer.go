@@ -27,7 +27,7 @@ import (
 
 // farImport is how far from the open community, metres, imported data
 // may lie before the import asks whether it really belongs there.
-const farImport = 5000.0
+const farImport = scene.FarImport
 
 // importProgress is the dialog over an import: what it does, a bar and
 // Cancel. report may be called from any goroutine; the rest on the Fyne
