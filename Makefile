@@ -8,7 +8,7 @@ DEV       := go run ./cmd/dev
 
 .PHONY: run live test bench build package fuzz vet clean
 
-run build test package:
+run build test package vet:
 	$(DEV) $@
 
 bench:
@@ -19,10 +19,6 @@ fuzz:
 
 live:
 	$(DEV) live -for $(LIVE_FOR) -port $(HUB_PORT)
-
-vet:
-	gofmt -l . | tee /dev/stderr | (! read)
-	go vet -tags ci ./...
 
 clean:
 	rm -rf bin

@@ -11,6 +11,7 @@
 //	go run ./cmd/dev live [-for 30m]         a local hub, the simulator and the app following it
 //	go run ./cmd/dev build     bin/safetynet, bin/safetynetctl, bin/safetynet-hub
 //	go run ./cmd/dev fuzz [-fuzztime 60s]    every fuzz target of a decoder of outside input
+//	go run ./cmd/dev vet       gofmt (naming the files it would change), go vet -tags ci
 //	go run ./cmd/dev package   bin/SafetyNet.tar.xz, a desktop package
 //	go run ./cmd/dev deps app|test           only install (or print) the system packages
 //
@@ -81,6 +82,8 @@ func main() {
 		err = live(ctx, args)
 	case "build":
 		err = build(ctx)
+	case "vet":
+		err = vet(ctx)
 	case "fuzz":
 		err = fuzz(ctx, args)
 	case "package":
@@ -112,6 +115,7 @@ func usage() {
   bench     every benchmark (-benchtime D, default 1s)
   live      a local hub, the simulator playing the demo into it, and the app following it (-for D, default 30m)
   build     bin/safetynet, bin/safetynetctl, bin/safetynet-hub
+  vet       gofmt (fails naming the files it would change) and go vet -tags ci
   fuzz      every fuzz target of a decoder of outside input (-fuzztime D each, default 60s)
   package   bin/SafetyNet.tar.xz: tar xf it, then make user-install inside
   deps app|test   only install the system packages (as root), or print the command
