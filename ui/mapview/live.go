@@ -39,7 +39,7 @@ type LiveItem struct {
 	Kind LiveKind
 	// Geometry is in longitude/latitude (EPSG:4326): an orb.Point draws a
 	// symbol, an orb.Polygon or orb.MultiPolygon a filled area (with the
-	// symbol at its middle), an orb.LineString a line. nil is not drawn;
+	// symbol at its middle), an orb.LineString a line, an orb.MultiLineString its lines. nil is not drawn;
 	// neither is geometry with NaN, infinite or out-of-range coordinates.
 	Geometry orb.Geometry
 	// Family is the event type family: fire, intrusion, access, alarm,
@@ -350,6 +350,17 @@ func prepareLive(in LiveItem) (liveItem, bool) {
 			return it, false
 		}
 		it.rings, it.holes, it.line = [][]orb.Point{ring}, []bool{false}, true
+	case orb.MultiLineString: // a freehand drawing of several strokes
+		for _, l := range g {
+			ring, ok := projectRing(l)
+			if !ok {
+				return it, false
+			}
+			if len(ring) >= 2 {
+				it.rings, it.holes = append(it.rings, ring), append(it.holes, false)
+			}
+		}
+		it.line = true
 	default:
 		return it, false
 	}
@@ -443,8 +454,10 @@ func (s *liveSet) hit(v viewport.Viewport, q orb.Point) (liveHit, bool) {
 			continue
 		}
 		if it.line {
-			if planar.DistanceFrom(orb.LineString(it.rings[0]), m) <= tol {
-				return liveHit{item: it}, true
+			for _, r := range it.rings {
+				if planar.DistanceFrom(orb.LineString(r), m) <= tol {
+					return liveHit{item: it}, true
+				}
 			}
 			continue
 		}

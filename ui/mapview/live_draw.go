@@ -157,11 +157,13 @@ func drawLiveLayout(job liveJob, reuse *image.RGBA) (*image.RGBA, liveLayout) {
 			p.fill(alpha(halo, 0.8))
 		}
 		if it.line {
-			xy := screen(it.rings[0])
-			if it.drill {
-				p.addDashes(xy, 3*fs, 8*fs, 5*fs, false)
-			} else {
-				p.addStroke(xy, 3*fs, false)
+			for _, ring := range it.rings {
+				xy := screen(ring)
+				if it.drill {
+					p.addDashes(xy, 3*fs, 8*fs, 5*fs, false)
+				} else {
+					p.addStroke(xy, 3*fs, false)
+				}
 			}
 			p.fill(c)
 			continue

@@ -479,3 +479,31 @@ func TestLiveClusterZoomsIn(t *testing.T) {
 		t.Errorf("a click at zoom 19 selected %v, want [a]", live)
 	}
 }
+
+// TestLiveStrokesDrawn: a freehand drawing of several strokes (a TAK
+// telestration) draws every stroke, and a click on any of them selects it.
+func TestLiveStrokesDrawn(t *testing.T) {
+	m, win := liveMap(t)
+	base := capture(t, m, win)
+	strokes := orb.MultiLineString{
+		{at(m, 80, 60), at(m, 200, 60)},
+		{at(m, 300, 200), at(m, 300, 300), at(m, 420, 300)},
+	}
+	var picked []string
+	m.OnSelectLive = func(id string) { picked = append(picked, id) }
+	m.SetLive([]LiveItem{{ID: "sketch", Geometry: strokes, Family: "other", Severity: 2}}, 1)
+	img := capture(t, m, win)
+	amber := liveSeverity[2]
+	for _, p := range []image.Point{{140, 60}, {300, 250}, {360, 300}} {
+		if n := near(img, p, 2, amber, 30); n < 5 {
+			t.Errorf("%d amber pixels on the stroke at %v", n, p)
+		}
+	}
+	if p := image.Pt(250, 150); base.NRGBAAt(p.X, p.Y) != img.NRGBAAt(p.X, p.Y) {
+		t.Error("a pixel between the strokes changed: the strokes were joined or filled")
+	}
+	test.TapCanvas(win.Canvas(), fyne.NewPos(300, 260))
+	if len(picked) != 1 || picked[0] != "sketch" {
+		t.Errorf("a click on the second stroke selected %v", picked)
+	}
+}
