@@ -64,13 +64,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 		if err != nil {
 			return err
 		}
-		if features, err = osmimport.FilterLayer(features, *layer); err != nil {
-			return fmt.Errorf("import %s: %w", file, err)
-		}
-		if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
-			return err
-		}
-		res, err := osmimport.Merge(ctx, s, file, features)
+		res, err := mergeOSM(ctx, s, file, *db, features, *layer, *force, stderr)
 		if err != nil {
 			return err
 		}
@@ -111,13 +105,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 			if err != nil {
 				return err
 			}
-			if features, err = osmimport.FilterLayer(features, *layer); err != nil {
-				return fmt.Errorf("import %s: %w", file, err)
-			}
-			if err := checkFar(ctx, s, file, *db, features, *force, stderr); err != nil {
-				return err
-			}
-			res, err := osmimport.Merge(ctx, s, file, features)
+			res, err := mergeOSM(ctx, s, file, *db, features, *layer, *force, stderr)
 			if err != nil {
 				return err
 			}
@@ -146,6 +134,20 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 
 // checkFar refuses OSM features that lie more than scene.FarImport from
 // the features already in s, unless force; with force it warns on stderr.
+// mergeOSM keeps the features of layer (all when empty), refuses them
+// when they lie far from the community unless force, and merges them into
+// s by osm_id.
+func mergeOSM(ctx context.Context, s *store.Store, file, db string, features []store.Feature, layer string, force bool, stderr io.Writer) (osmimport.Result, error) {
+	features, err := osmimport.FilterLayer(features, layer)
+	if err != nil {
+		return osmimport.Result{}, fmt.Errorf("import %s: %w", file, err)
+	}
+	if err := checkFar(ctx, s, file, db, features, force, stderr); err != nil {
+		return osmimport.Result{}, err
+	}
+	return osmimport.Merge(ctx, s, file, features)
+}
+
 func checkFar(ctx context.Context, s *store.Store, file, db string, features []store.Feature, force bool, stderr io.Writer) error {
 	b, ok := osmimport.Bound(features)
 	if !ok {
