@@ -56,12 +56,6 @@ func BenchmarkImportMonaco(b *testing.B) {
 // returns its path.
 func detailedDB(t testing.TB, n int) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "detailed.gpkg")
-	s, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	lon0, lat0 := 121.4535, 31.2205
 	const perM = 1 / 111320.0 // degrees of latitude per metre
 	at := func(x, y float64) orb.Point {
@@ -77,24 +71,13 @@ func detailedDB(t testing.TB, n int) string {
 	sq := func(d float64) orb.Polygon {
 		return orb.Polygon{{at(-d, -d), at(d, -d), at(d, d), at(-d, d), at(-d, -d)}}
 	}
-	err = s.Update(context.Background(), func(tx *store.Tx) error {
-		for _, f := range []store.Feature{
-			store.Building{Geom: orb.MultiPolygon{{ring}}, Use: "yes"},
-			store.KeyArea{Geom: sq(90), Code: "KA-RING", Kind: "gate", RequiredLevel: "observe"},
-			store.Camera{Geom: at(-75, 0), Code: "CAM-W", MountHeight: 4, Heading: 90, Tilt: 10, HFOV: 90,
-				ResolutionH: 1920, MaxRange: 60, Status: store.CameraOnline},
-			store.Equipment{Geom: at(70, 0), Code: "FE-E", Kind: store.ExtinguisherHandheld, FireClass: "ABC"},
-		} {
-			if _, err := tx.Insert(f); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return storeWith(t,
+		store.Building{Geom: orb.MultiPolygon{{ring}}, Use: "yes"},
+		store.KeyArea{Geom: sq(90), Code: "KA-RING", Kind: "gate", RequiredLevel: "observe"},
+		store.Camera{Geom: at(-75, 0), Code: "CAM-W", MountHeight: 4, Heading: 90, Tilt: 10, HFOV: 90,
+			ResolutionH: 1920, MaxRange: 60, Status: store.CameraOnline},
+		store.Equipment{Geom: at(70, 0), Code: "FE-E", Kind: store.ExtinguisherHandheld, FireClass: "ABC"},
+	)
 }
 
 // BenchmarkDetailedBuilding runs `safetynetctl coverage` on a store

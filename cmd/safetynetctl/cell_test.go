@@ -13,7 +13,7 @@ import (
 )
 
 // storeWith writes the features into a new store and returns its path.
-func storeWith(t *testing.T, fs ...store.Feature) string {
+func storeWith(t testing.TB, fs ...store.Feature) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "s.gpkg")
 	s, err := store.Open(db)
