@@ -11,13 +11,17 @@ import (
 	"safetynet/feeds/event"
 )
 
+// decodeCase is an envelope to decode and what must come of it: an
+// error holding wantErr, or an event that passes check.
+type decodeCase struct {
+	name    string
+	in      string
+	check   func(t *testing.T, e event.Event)
+	wantErr string
+}
+
 func TestDecode(t *testing.T) {
-	tests := []struct {
-		name    string
-		in      string
-		check   func(t *testing.T, e event.Event)
-		wantErr string
-	}{
+	tests := []decodeCase{
 		{
 			name: "full envelope",
 			in: `{"id":"SD-07-20260501T101500","type":"fire.smoke","severity":"severe","status":"exercise",
@@ -245,18 +249,8 @@ func ev(geometry string) string {
 
 // positionCases: a geometry that is there must have a usable position;
 // nothing missing is read as 0.
-func positionCases() []struct {
-	name    string
-	in      string
-	check   func(t *testing.T, e event.Event)
-	wantErr string
-} {
-	type tc = struct {
-		name    string
-		in      string
-		check   func(t *testing.T, e event.Event)
-		wantErr string
-	}
+func positionCases() []decodeCase {
+	type tc = decodeCase
 	bad := []struct{ name, geometry, want string }{
 		{"point []", `{"type":"Point","coordinates":[]}`, "geometry.coordinates: a position needs [longitude, latitude]"},
 		{"point null", `{"type":"Point","coordinates":null}`, "geometry.coordinates is missing"},
@@ -313,18 +307,8 @@ func positionCases() []struct {
 
 // utf8Cases: text that is not UTF-8 is refused with its byte offset, not
 // replaced.
-func utf8Cases() []struct {
-	name    string
-	in      string
-	check   func(t *testing.T, e event.Event)
-	wantErr string
-} {
-	type tc = struct {
-		name    string
-		in      string
-		check   func(t *testing.T, e event.Event)
-		wantErr string
-	}
+func utf8Cases() []decodeCase {
+	type tc = decodeCase
 	return []tc{
 		{name: "invalid UTF-8 in title", in: "{\"id\":\"a\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"title\":\"caf\xe9\"}", wantErr: "invalid UTF-8 at byte 72"},
 		{name: "invalid UTF-8 in a property", in: "{\"id\":\"a\",\"type\":\"fire.smoke\",\"time\":\"2026-05-01T02:00:00Z\",\"properties\":{\"k\":\"\xff\"}}", wantErr: "invalid UTF-8 at byte 79"},
