@@ -311,3 +311,30 @@ func (c *Console) unshelve(a *alertRec, x Action, now time.Time) {
 
 // MaxShelve is the longest an alert may be shelved (Options.MaxShelve).
 func (c *Console) MaxShelve() time.Duration { return c.opt.MaxShelve }
+
+// ActionOpen is the kind of the log entry an operator's first look at an
+// alert leaves (Opened): the "first opened" link of the response chain.
+// It is recorded in this console's event log only (kind "view"), never
+// sent to the hub, and changes nothing in the alert's workflow.
+const ActionOpen = "open"
+
+// LogView is the event-log kind of an Opened entry; its data is the
+// Action (kind open) as JSON.
+const LogView = "view"
+
+// Opened records that operator opened the alert subject at now: the
+// first time for that alert since it arrived (or came back after being
+// resolved) it leaves a log entry of kind LogView; later openings leave
+// none. It reports whether it logged one.
+func (c *Console) Opened(subject, operator string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.alerts[subject]
+	if a == nil || a.Status == "" || (a.opened && a.openedFor.Equal(a.Received)) {
+		return false
+	}
+	a.opened, a.openedFor = true, a.Received
+	x := Action{Kind: ActionOpen, Operator: operator, EventID: a.Event.ID, Time: now}
+	c.changes.add(pendingLog{time: now, kind: LogView, operator: operator, subject: subject, action: &x})
+	return true
+}

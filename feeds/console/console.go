@@ -294,6 +294,10 @@ type alertRec struct {
 	resolvedAt time.Time
 	key        string   // fold key; "" when it does not fold
 	folded     []string // IDs of the latest events folded in, for Cancel by reference
+	// opened is set once an operator opened the alert since it arrived
+	// at openedFor (its Received then).
+	opened    bool
+	openedFor time.Time
 }
 
 // maxFolded is how many folded event IDs an alert remembers.

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -422,5 +423,44 @@ func TestTakeChanges(t *testing.T) {
 	up, rm, log = c.TakeChanges()
 	if len(up) != 0 || len(rm) != 1 || rm[0] != "s1" || len(log) != 2 || log[1].Kind != "action" || log[1].Operator != "li" || log[1].Seq != 0 {
 		t.Errorf("after cancel: %+v %v %+v", up, rm, log)
+	}
+}
+
+// TestOpenedLoggedOnce: the first look at an alert leaves one view entry
+// in the log; looking again leaves none, until the alert comes back after
+// it was resolved.
+func TestOpenedLoggedOnce(t *testing.T) {
+	c := New(Options{Centre: centre})
+	c.Apply(msg(1, smoke("a1", t0)), t0)
+	c.TakeChanges()
+	if c.Opened("nobody", "li", t0) {
+		t.Error("opening an unknown subject was logged")
+	}
+	if !c.Opened("a1", "li", t0.Add(4*time.Second)) {
+		t.Fatal("the first opening was not logged")
+	}
+	if c.Opened("a1", "wang", t0.Add(5*time.Second)) {
+		t.Error("a second opening was logged")
+	}
+	_, _, log := c.TakeChanges()
+	if len(log) != 1 || log[0].Kind != LogView || log[0].Operator != "li" || log[0].Subject != "a1" || !log[0].Time.Equal(t0.Add(4*time.Second)) {
+		t.Fatalf("log %+v, want one view by li at t+4s", log)
+	}
+	var x Action
+	if err := json.Unmarshal(log[0].Data, &x); err != nil || x.Kind != ActionOpen || x.EventID != "a1" {
+		t.Errorf("view data %s (%v)", log[0].Data, err)
+	}
+	if a, _ := c.Alert("a1"); a.Status != StatusNew {
+		t.Errorf("opening changed the status to %s", a.Status)
+	}
+	c.Apply(action(t, ActionResolve, "a1", "li", "", "", t0.Add(6*time.Second)), t0.Add(6*time.Second))
+	again := smoke("a1-2", t0.Add(time.Minute))
+	again.Subject = "a1"
+	c.Apply(msg(3, again), t0.Add(time.Minute))
+	if a, _ := c.Alert("a1"); a.Status != StatusNew {
+		t.Fatalf("the alert did not come back: %s", a.Status)
+	}
+	if !c.Opened("a1", "wang", t0.Add(61*time.Second)) {
+		t.Error("opening the alert that came back was not logged")
 	}
 }

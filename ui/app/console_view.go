@@ -502,6 +502,9 @@ func (l *liveConsole) selectAlert(subject string, fly bool) {
 	if i := l.indexOf(subject); i >= 0 {
 		l.list.Select(i)
 	}
+	if ss := l.running(); ss != nil {
+		ss.c.Opened(subject, l.settings.operator(), time.Now())
+	}
 	l.x.showAlerts()
 	if fly && a.Warning == "" && a.Event.Geometry != nil {
 		l.x.m.FlyTo(a.Event.Geometry.Bound().Center(), math.Max(l.x.m.View().Zoom, 18))
