@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -97,4 +98,30 @@ func demoGate(t *testing.T, s *store.Store, code string) orb.Point {
 	}
 	t.Fatalf("no access point %s in the demo", code)
 	return orb.Point{}
+}
+
+// settledCapture captures the window once the map shows the same picture
+// twice in a row: a golden compares the settled drawing, not a frame
+// caught while a layer asked for in the background is still on its way
+// across a busy machine. It says how long settling took when it was not
+// at once, and fails when the picture never settles.
+func settledCapture(t testing.TB, m *Map, win fyne.Window) *image.NRGBA {
+	t.Helper()
+	start := time.Now()
+	img := capture(t, m, win)
+	for i := 1; i <= 20; i++ {
+		time.Sleep(25 * time.Millisecond)
+		next := capture(t, m, win)
+		n := diff(img, next, 0)
+		if n == 0 {
+			if i > 1 {
+				t.Logf("the picture settled after %d captures (%v)", i, time.Since(start).Round(time.Millisecond))
+			}
+			return next
+		}
+		t.Logf("capture %d: %d pixels changed since the one before", i, n)
+		img = next
+	}
+	t.Fatalf("the map's picture kept changing for %v", time.Since(start).Round(time.Millisecond))
+	return nil
 }

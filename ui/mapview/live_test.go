@@ -420,7 +420,7 @@ func TestLiveGolden(t *testing.T) {
 	m.mu.Unlock()
 	m.HighlightCameras(fids)
 	m.SetLive(liveScene(m), 1)
-	checkGolden(t, "live-demo-z17-light.png", capture(t, m, win))
+	checkGolden(t, "live-demo-z17-light.png", settledCapture(t, m, win))
 }
 
 func TestLiveKeepsBasemapAndOverlay(t *testing.T) {

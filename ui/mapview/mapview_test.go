@@ -448,7 +448,7 @@ func TestGolden(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m.SetDark(tt.dark)
 			m.FlyTo(demo.Origin, tt.zoom)
-			checkGolden(t, tt.name, capture(t, m, win))
+			checkGolden(t, tt.name, settledCapture(t, m, win))
 		})
 	}
 }
