@@ -58,13 +58,7 @@ func TestRealWindowQuitsInTime(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			dir := t.TempDir()
 			url, opTok, pubTok := startHub(t, dir)
-			display := freeDisplay(t)
-			x := exec.Command(xvfb, display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-			if err := x.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer x.Process.Kill()
-			waitFor(t, "/tmp/.X11-unix/X"+display[1:], 10*time.Second)
+			display := startXvfb(t, xvfb, "1280x800")
 			env := append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8", "SAFETYNET_TOKEN="+opTok,
 				"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
 

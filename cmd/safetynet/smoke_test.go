@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"image"
 	_ "image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -28,13 +31,7 @@ func TestSmokeRealWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	display := freeDisplay(t)
-	x := exec.Command(xvfb, display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := x.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer x.Process.Kill()
-	waitFor(t, "/tmp/.X11-unix/X"+display[1:], 10*time.Second)
+	display := startXvfb(t, xvfb, "1280x800")
 
 	env := append(os.Environ(), "DISPLAY="+display, "LANG=en_US.UTF-8",
 		"XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
@@ -107,25 +104,49 @@ func looksLikeMap(path string) (bool, string) {
 	return true, ""
 }
 
-func freeDisplay(t *testing.T) string {
-	for n := 90; n < 140; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); os.IsNotExist(err) {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); os.IsNotExist(err) {
-				return fmt.Sprintf(":%d", n)
-			}
-		}
+// startXvfb starts an X server of w×h on a display number it picks
+// itself (-displayfd: no race with another server starting at the same
+// moment) and returns the display once the server accepts connections.
+// The server is stopped, and its socket and lock removed, at cleanup.
+func startXvfb(t *testing.T, xvfb, size string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display number")
+	x := exec.Command(xvfb, "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	var errs strings.Builder
+	x.Stderr = &errs
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		x.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { x.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			x.Process.Kill()
+			<-done
+		}
+	})
+	got := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(io.LimitReader(r, 32))
+		r.Close()
+		got <- strings.TrimSpace(string(b))
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			t.Fatalf("Xvfb gave no display number: %s", errs.String())
+		}
+		return ":" + n
+	case <-time.After(30 * time.Second):
+		t.Fatalf("Xvfb did not start in 30 s: %s", errs.String())
+	}
 	return ""
-}
-
-func waitFor(t *testing.T, path string, d time.Duration) {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if _, err := os.Stat(path); err == nil {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("%s did not appear", path)
 }
