@@ -255,13 +255,13 @@ func WriteAfterAction(w io.Writer, a AfterAction, opt PDFOptions) error {
 	} else {
 		x.sectionsEn()
 	}
-	if err := x.maps(); err != nil {
-		return err
-	}
 	if x.zh {
 		x.correctiveSection("七、整改措施", "")
 	} else {
 		x.correctiveSection("", "Appendix A: Improvement Plan")
+	}
+	if err := x.maps(); err != nil {
+		return err
 	}
 	x.footers()
 	if err := pdf.Error(); err != nil {
@@ -676,10 +676,10 @@ func (x *aar) titlePage() {
 	var toc []string
 	if x.zh {
 		toc = []string{"一、演练概况", "二、评估准备：目标、标准与情景", "三、演练实施：时间线、响应链与达标统计", "四、现场点评：做得好的方面与待改进的方面",
-			"五、自评：依据演练记录的建议评级", "六、评估：评估组评级与结论", "附图：各警情处置轨迹", "七、整改措施"}
+			"五、自评：依据演练记录的建议评级", "六、评估：评估组评级与结论", "七、整改措施", "附图：各警情处置轨迹"}
 	} else {
 		toc = []string{"1. Exercise overview", "2. Analysis of objectives: ratings, strengths, areas for improvement", "3. Exercise timeline",
-			"4. Response times against the norm", "5. Response maps", "Appendix A: Improvement plan"}
+			"4. Response times against the norm", "Appendix A: Improvement plan", "Appendix B: Response maps"}
 	}
 	d.font(9, false, inkText)
 	for _, s := range toc {
@@ -792,7 +792,7 @@ func (x *aar) sectionsZh() {
 	x.subheading("2.2 演练情景", 12)
 	x.para(x.texts(x.a.Scenario.Description), 8.5, inkText)
 	x.injectPlan()
-	x.subheading("2.3 评级说明", 20)
+	x.subheading("2.4 评级说明", 20)
 	x.ratingLegend()
 
 	x.heading("三、演练实施", 30)
@@ -814,7 +814,7 @@ func (x *aar) sectionsZh() {
 	x.selfTable()
 
 	x.heading("六、评估", 30)
-	x.para("评估组在建议评级和现场点评的基础上确定各目标的评级（P、S、M、U 见 2.3）。", 8, inkText)
+	x.para("评估组在建议评级和现场点评的基础上确定各目标的评级（P、S、M、U 见 2.4）。", 8, inkText)
 	x.objectiveTable(true)
 	x.conclusion()
 }
@@ -984,7 +984,7 @@ func (x *aar) conclusion() {
 		}
 	}
 	s := x.t(fmt.Sprintf("评估结论：%d 个目标无挑战完成（P），%d 个有一定挑战（S），%d 个有重大挑战（M），%d 个未能完成（U）", n["P"], n["S"], n["M"], n["U"]),
-		fmt.Sprintf("Overall: %d objectives performed without challenges (P), %d with some challenges (S), %d with major challenges (M), %d unable to be performed (U)", n["P"], n["S"], n["M"], n["U"]))
+		fmt.Sprintf("Overall, of %d objectives rated: %d performed without challenges (P), %d with some challenges (S), %d with major challenges (M), %d unable to be performed (U)", n["P"]+n["S"]+n["M"]+n["U"], n["P"], n["S"], n["M"], n["U"]))
 	if unrated > 0 {
 		s += x.t(fmt.Sprintf("；%d 个尚未评定", unrated), fmt.Sprintf("; %d not rated yet", unrated))
 	}
@@ -1010,7 +1010,7 @@ func (x *aar) injectPlan() {
 	if len(a.Scenario.Injects) == 0 {
 		return
 	}
-	x.subheading(x.t("演练脚本（注入）", "Master scenario events list"), 20)
+	x.subheading(x.t("2.3 演练脚本（注入）", "Master scenario events list"), 20)
 	cols := []column{{"#", 10, "L"}, {x.t("时间", "Time"), 17, "L"}, {x.t("注入", "Inject"), 62, "L"}, {x.t("发往", "To"), 22, "L"},
 		{x.t("预期处置", "Expected action"), 55, "L"}, {x.t("目标", "Obj."), 14, "L"}}
 	var rows [][]cell
@@ -1177,14 +1177,24 @@ func (x *aar) chainTable() {
 		return
 	}
 	steps := x.chainSteps()
-	sw := 15.5
-	if len(steps) > 6 {
-		sw = 93.0 / float64(len(steps))
+	// Step columns as wide as their titles, 14.5 mm at least, 100 mm
+	// in all at most.
+	ws := make([]float64, len(steps))
+	sum := 0.0
+	x.d.font(tableSize-0.6, true, inkText)
+	for i, s := range steps {
+		ws[i] = math.Max(14.5, x.d.width(x.step(s))+2*padX+0.4)
+		sum += ws[i]
 	}
-	cols := []column{{"#", 6, "L"}, {x.t("警情", "Alarm"), 0, "L"}, {x.t("队伍 / 单位", "Team / unit"), 25, "L"}, {x.t("接警", "Received"), 15, "L"}}
-	cols[1].w = contentW - 46 - sw*float64(len(steps))
-	for _, s := range steps {
-		cols = append(cols, column{x.step(s), sw, "R"})
+	if sum > 100 {
+		for i := range ws {
+			ws[i] *= 100 / sum
+		}
+		sum = 100
+	}
+	cols := []column{{"#", 6, "L"}, {x.t("警情", "Alarm"), contentW - 43 - sum, "L"}, {x.t("队伍 / 单位", "Team / unit"), 23, "L"}, {x.t("接警", "Received"), 14, "L"}}
+	for i, s := range steps {
+		cols = append(cols, column{x.step(s), ws[i], "R"})
 	}
 	var rows [][]cell
 	for i, c := range a.Chains {

@@ -254,6 +254,11 @@ func aarFixture(t testing.TB, lang string) AfterAction {
 		if i%4 == 1 {
 			// A second unit from a guard booth.
 			b := pl.booths[0]
+			for _, c := range pl.booths {
+				if math.Hypot(c[0]-to[0], c[1]-to[1]) > math.Hypot(b[0]-to[0], b[1]-to[1]) {
+					b = c
+				}
+			}
 			m.Tracks = append(m.Tracks, Track{Unit: "GD-2", Points: []orb.Point{b, {to[0], b[1]}, to}})
 		}
 		a.Maps = append(a.Maps, m)

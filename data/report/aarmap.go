@@ -32,8 +32,7 @@ func (x *aar) maps() error {
 	if len(x.a.Maps) == 0 {
 		return nil
 	}
-	x.newPage()
-	x.heading(x.t("附图：各警情处置轨迹", "5. Response maps"), 0)
+	x.heading(x.t("附图：各警情处置轨迹", "Appendix B: Response maps"), 6+aarMapH+4*legendRow+8)
 	x.para(x.t("红色为警情位置（虚线圈为 15 米到场范围），彩色线为各单位的移动轨迹：空心圆为起点，实心圆为终点。",
 		"Red: the alarm's place (dashed: the 15 m on-scene radius). Coloured lines: the units' tracks, from the open circle to the filled one."), 7.5, inkGrey)
 	b := x.a.Base
@@ -82,8 +81,8 @@ func mapExtent(m AlarmMap) (orb.Bound, bool) {
 	}
 	lat := b.Center()[1] * math.Pi / 180
 	mx, my := 111320*math.Cos(lat), 110540.0 // metres per degree
-	w := math.Max((b.Max[0]-b.Min[0])*mx*1.25, 160)
-	h := math.Max((b.Max[1]-b.Min[1])*my*1.25, 160)
+	w := math.Max((b.Max[0]-b.Min[0])*mx*1.2+60, 160)
+	h := math.Max((b.Max[1]-b.Min[1])*my*1.2+60, 160)
 	if w > 20000 || h > 20000 {
 		return b, false // not a community's map: a stray point
 	}
@@ -111,7 +110,7 @@ func placePolygons(g orb.Geometry) []orb.Polygon {
 // alarmMap writes the map of the i-th alarm with its legend.
 func (x *aar) alarmMap(rep *Report, i int, am AlarmMap) error {
 	d, pdf := x.d, x.d.pdf
-	rows := 2 + (len(am.Tracks)+2)/3
+	rows := 2 + (len(am.Tracks)+1)/2
 	x.need(6 + aarMapH + float64(rows)*legendRow + 3)
 	d.font(10, true, inkNavy)
 	title := x.t(fmt.Sprintf("图 %d  ", i+1), fmt.Sprintf("Map %d  ", i+1)) + x.s(am.Title)
@@ -178,6 +177,13 @@ func (x *aar) alarmMap(rep *Report, i int, am AlarmMap) error {
 		pdf.Circle(ax, ay, r, "D")
 		pdf.SetAlpha(1, "Normal")
 		pdf.SetDashPattern(nil, 0)
+		// A diamond under the tracks: their ends stay in sight on it.
+		pdf.SetDrawColor(255, 255, 255)
+		pdf.SetLineWidth(0.5)
+		pdf.SetFillColor(colAlarm[0], colAlarm[1], colAlarm[2])
+		s := 3.2
+		pdf.Polygon([]fpdf.PointType{{X: ax, Y: ay - s}, {X: ax + s, Y: ay}, {X: ax, Y: ay + s}, {X: ax - s, Y: ay}}, "FD")
+		ls.placed = append(ls.placed, [4]float64{ax - s, ay - s, ax + s, ay + s})
 	}
 	// The tracks: a white casing, then the colour; start and end marks.
 	type end struct {
@@ -225,14 +231,8 @@ func (x *aar) alarmMap(rep *Report, i int, am AlarmMap) error {
 	}
 	if hasAt {
 		ax, ay := place(at)
-		pdf.SetDrawColor(255, 255, 255)
-		pdf.SetLineWidth(0.5)
-		pdf.SetFillColor(colAlarm[0], colAlarm[1], colAlarm[2])
-		s := 2.2
-		pdf.Polygon([]fpdf.PointType{{X: ax, Y: ay - s}, {X: ax + s, Y: ay}, {X: ax, Y: ay + s}, {X: ax - s, Y: ay}}, "FD")
-		ls.placed = append(ls.placed, [4]float64{ax - s, ay - s, ax + s, ay + s})
 		d.font(7, true, colAlarm)
-		ls.place(d, ax, ay-s-2.2, x.t("警情", "alarm"), box)
+		ls.place(d, ax, ay-5.4, x.t("警情", "alarm"), box)
 	}
 	for _, e := range ends {
 		if e.unit == "" {
