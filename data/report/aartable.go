@@ -85,7 +85,9 @@ func (x *aar) table(cols []column, rows [][]cell) {
 	for ri, row := range rows {
 		ls := lay(row)
 		h := height(ls)
-		if x.y+h > bottomY && (h <= full || bottomY-x.y < 20) {
+		// A row that does not fit goes to the next page whole, unless it
+		// is tall (then it is split where there is room for some lines).
+		if x.y+h > bottomY && (h <= math.Min(full, 60) || bottomY-x.y < 20) {
 			x.newPage()
 			header()
 		}
