@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"runtime"
+	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
-	sm "github.com/flopp/go-staticmaps"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
@@ -37,12 +38,60 @@ func (x *aar) maps() error {
 		"Red: the alarm's place (dashed: the 15 m on-scene radius). Coloured lines: the units' tracks, from the open circle to the filled one."), 7.5, inkGrey)
 	b := x.a.Base
 	rep := &Report{base: basemap{buildings: b.Buildings, roads: b.Roads, land: b.Land, water: b.Water, walls: b.Walls}}
-	for i, m := range x.a.Maps {
-		if err := x.alarmMap(rep, i, m); err != nil {
-			return fmt.Errorf("report: map %d (%s): %w", i+1, m.Title, err)
+	// The maps are rendered a few at a time in parallel, then laid out
+	// in order.
+	batch := max(1, min(runtime.GOMAXPROCS(0), 4))
+	for at := 0; at < len(x.a.Maps); at += batch {
+		ms := x.a.Maps[at:min(at+batch, len(x.a.Maps))]
+		rs := make([]renderedMap, len(ms))
+		var wg sync.WaitGroup
+		for k, m := range ms {
+			wg.Go(func() { rs[k] = renderAlarm(rep, m) })
+		}
+		wg.Wait()
+		for k, m := range ms {
+			if err := x.alarmMap(at+k, m, rs[k]); err != nil {
+				return fmt.Errorf("report: map %d (%s): %w", at+k+1, m.Title, err)
+			}
 		}
 	}
 	return nil
+}
+
+// renderedMap is an alarm's map image: its extent, the polygons of its
+// place, and the image (nil when it has nothing to map).
+type renderedMap struct {
+	bound orb.Bound
+	polys []orb.Polygon
+	img   *mapImage
+	err   error
+}
+
+// renderAlarm renders the map of an alarm over the community's base. It
+// only reads rep and m, so that maps can be rendered in parallel.
+func renderAlarm(rep *Report, m AlarmMap) renderedMap {
+	b, ok := mapExtent(m)
+	if !ok {
+		return renderedMap{}
+	}
+	out := renderedMap{bound: b}
+	maxH := int(math.Round(aarMapPx * aarMapH / contentW))
+	f := frameOf(fitAspect(b, contentW/aarMapH), aarMapPx, maxH)
+	mpp := f.mPerPx
+	objs := rep.basemapObjects(mpp)
+	objs = append(objs, rep.buildingObject(mpp))
+	objs = append(objs, rep.wallObjects(mpp)...)
+	for _, p := range placePolygons(m.Place) {
+		if len(p) > 0 && len(p[0]) >= 3 && finite(p[0][0]) {
+			out.polys = append(out.polys, p)
+		}
+	}
+	if len(out.polys) > 0 {
+		red := color.RGBA{uint8(colAlarm[0]), uint8(colAlarm[1]), uint8(colAlarm[2]), 0xff}
+		objs = append(objs, fillPolygons(out.polys, withAlpha(red, 0x48), red, math.Max(2, 1/mpp)))
+	}
+	out.img, out.err = f.render(objs)
+	return out
 }
 
 // finite reports whether p is a usable lon/lat.
@@ -108,7 +157,7 @@ func placePolygons(g orb.Geometry) []orb.Polygon {
 }
 
 // alarmMap writes the map of the i-th alarm with its legend.
-func (x *aar) alarmMap(rep *Report, i int, am AlarmMap) error {
+func (x *aar) alarmMap(i int, am AlarmMap, rm renderedMap) error {
 	d, pdf := x.d, x.d.pdf
 	rows := 2 + (len(am.Tracks)+1)/2
 	x.need(6 + aarMapH + float64(rows)*legendRow + 3)
@@ -117,31 +166,14 @@ func (x *aar) alarmMap(rep *Report, i int, am AlarmMap) error {
 	d.text(marginX, x.y+3.5, d.fit(title, contentW))
 	pdf.Bookmark(title, 1, x.y)
 	x.y += 6
-	b, ok := mapExtent(am)
-	if !ok {
+	if rm.err != nil {
+		return rm.err
+	}
+	if rm.img == nil {
 		x.para(x.t("该警情没有位置或轨迹。", "The alarm has no place and no tracks to map."), 8, inkGrey)
 		return nil
 	}
-	maxH := int(math.Round(aarMapPx * aarMapH / contentW))
-	f := frameOf(fitAspect(b, contentW/aarMapH), aarMapPx, maxH)
-	mpp := f.mPerPx
-	objs := rep.basemapObjects(mpp)
-	objs = append(objs, rep.buildingObject(mpp))
-	objs = append(objs, rep.wallObjects(mpp)...)
-	var polys []orb.Polygon
-	for _, p := range placePolygons(am.Place) {
-		if len(p) > 0 && len(p[0]) >= 3 && finite(p[0][0]) {
-			polys = append(polys, p)
-		}
-	}
-	if len(polys) > 0 {
-		red := color.RGBA{uint8(colAlarm[0]), uint8(colAlarm[1]), uint8(colAlarm[2]), 0xff}
-		objs = append(objs, fillPolygons(polys, withAlpha(red, 0x48), red, math.Max(2, 1/mpp)))
-	}
-	img, err := f.render([]sm.MapObject(objs))
-	if err != nil {
-		return err
-	}
+	b, polys, img := rm.bound, rm.polys, rm.img
 	box := [4]float64{marginX, x.y, marginX + contentW, x.y + aarMapH}
 	place, ls, err := x.cov.placeMap(img, marginX, x.y, contentW, aarMapH)
 	if err != nil {
