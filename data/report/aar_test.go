@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -603,4 +604,39 @@ func BenchmarkAfterAction(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzAfterAction writes reports of arbitrary texts, times and places:
+// none crashes, and only a language other than zh or en is refused.
+func FuzzAfterAction(f *testing.F) {
+	fs, err := LoadFonts("")
+	if err != nil {
+		f.Fatal(err)
+	}
+	if !fs.CJK {
+		testenv.Missing(f, "no Chinese TrueType font installed")
+	}
+	f.Add("zh", "充电棚烟感", "确认警情并派遣", "7-A", int64(95), 121.6, 31.2)
+	f.Add("en", "Shed smoke\ndetector", strings.Repeat("long ", 400), "", int64(-5), math.NaN(), 91.0)
+	f.Add("fr", "", "", "x", int64(1<<40), 0.0, 0.0)
+	f.Fuzz(func(t *testing.T, lang, subject, text, inject string, secs int64, lon, lat float64) {
+		d := time.Duration(secs) * time.Second
+		at := time.Date(2026, 5, 12, 14, 0, 0, 0, time.UTC)
+		p := orb.Point{lon, lat}
+		a := AfterAction{
+			Language: lang, Community: subject,
+			Scenario: store.Scenario{Code: inject, Injects: []store.Inject{{Number: inject, Offset: d, Timed: secs%2 == 0, Title: store.Texts{Text: subject}}},
+				Objectives: []store.Objective{{Code: inject, Text: store.Texts{Text: text}}}},
+			Run:       store.DrillRun{Started: at, Ended: at.Add(d), Scope: text, Participants: []string{subject, text}, Ratings: []store.Rating{{Objective: inject, Rating: text}}, Corrective: []store.CorrectiveAction{{Text: text, Owner: subject, Due: at.Add(d), Status: text}}},
+			Timeline:  []TimelineEntry{{At: at.Add(d), Offset: d, Inject: inject, Kind: text, Who: subject, Text: text}},
+			Chains:    []ChainRow{{Subject: subject, Inject: inject, Type: text, Received: at, Steps: []StepTime{{Step: text, After: d, Done: true, Limit: d / 2}}}},
+			Summary:   []NormSummary{{Step: subject, Limit: d, Percentile: float64(secs), Value: d}},
+			Strengths: []Observation{{At: at, Evaluator: subject, Text: text, Objective: inject}},
+			Maps:      []AlarmMap{{Title: subject, Place: p, Tracks: []Track{{Unit: subject, Points: []orb.Point{p, {lon + 0.001, lat}}, Times: []time.Time{at}}}}},
+		}
+		err := WriteAfterAction(io.Discard, a, PDFOptions{Fonts: fs})
+		if (err != nil) != (lang != "zh" && lang != "en") {
+			t.Fatalf("language %q: %v", lang, err)
+		}
+	})
 }
