@@ -1024,9 +1024,23 @@ func (x *aar) injectPlan() {
 			sub = append(sub, k)
 		}
 		rows = append(rows, []cell{{text: x.s(in.Number), bold: true}, {text: at}, {text: x.texts(in.Title), sub: sub},
-			{text: x.s(in.To)}, {text: x.texts(in.ExpectedAction)}, {text: x.s(in.Objective)}})
+			{text: x.s(in.To)}, {text: x.texts(in.ExpectedAction), sub: []string{x.expect(in.Expect)}}, {text: x.s(in.Objective)}})
 	}
 	x.table(cols, rows)
+}
+
+// expect lists an inject's expected deadlines: "ack ≤ 01:00 · ...".
+func (x *aar) expect(e store.Expect) string {
+	var parts []string
+	for _, d := range []struct {
+		step string
+		d    time.Duration
+	}{{ChainAcknowledged, e.AckWithin}, {ChainAssigned, e.AssignWithin}, {ChainOnScene, e.OnSceneWithin}, {ChainResolved, e.ResolveWithin}} {
+		if d.d > 0 {
+			parts = append(parts, x.step(d.step)+" ≤ "+mmss(d.d))
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // injectKind describes an inject's kind and type.
@@ -1060,6 +1074,9 @@ func condStep(s string, zh bool) string {
 	}
 	return s
 }
+
+// kindUnsent marks, within the timeline, an inject never sent.
+const kindUnsent = "\x00unsent"
 
 var timelineKinds = map[string]struct {
 	zh, en string
@@ -1129,13 +1146,34 @@ func (x *aar) timeline() {
 		rows = append(rows, []cell{{text: off}, {text: wall}, {text: x.t(k.zh, k.en), ink: &ink, bold: true},
 			{text: x.s(e.Inject), bold: true}, {text: x.s(e.Who)}, main})
 	}
-	for _, e := range es {
-		add(e, e.Kind)
-	}
+	// Injects never sent go in at their planned time, those without one
+	// last.
+	var unsent, untimed []TimelineEntry
 	for _, in := range a.Scenario.Injects {
 		if !sent[in.Number] {
-			add(TimelineEntry{Offset: in.Offset, Inject: in.Number}, "")
+			e := TimelineEntry{Offset: in.Offset, Inject: in.Number, Kind: kindUnsent}
+			if in.Timed {
+				unsent = append(unsent, e)
+			} else {
+				untimed = append(untimed, e)
+			}
 		}
+	}
+	for _, u := range unsent {
+		i, _ := slices.BinarySearchFunc(es, u.Offset, func(e TimelineEntry, d time.Duration) int {
+			if e.Offset <= d {
+				return -1
+			}
+			return 1
+		})
+		es = slices.Insert(es, i, u)
+	}
+	for _, e := range append(es, untimed...) {
+		kind := e.Kind
+		if kind == kindUnsent {
+			kind = ""
+		}
+		add(e, kind)
 	}
 	if len(rows) == 0 {
 		x.para(x.t("没有记录。", "Nothing was recorded."), 8.5, inkText)

@@ -139,6 +139,7 @@ func aarFixture(t testing.TB, lang string) AfterAction {
 			Title:          store.Texts{TextZh: in.zh, TextEn: in.en},
 			ExpectedAction: store.Texts{TextZh: "确认警情，派遣就近单位到场处置", TextEn: "Acknowledge, send the nearest unit, resolve"},
 			Objective:      in.obj, To: tr("控制室", "console"), Format: store.FormatJSON,
+			Expect: store.Expect{AckWithin: time.Minute, AssignWithin: 90 * time.Second, OnSceneWithin: 3 * time.Minute, ResolveWithin: 10 * time.Minute},
 		}
 		if in.num == "7-A" {
 			i.Kind, i.Timed = store.InjectContingent, false
@@ -639,4 +640,36 @@ func FuzzAfterAction(f *testing.F) {
 			t.Fatalf("language %q: %v", lang, err)
 		}
 	})
+}
+
+// TestAfterActionUnsent checks that an inject never sent is listed at its
+// planned time, and one without a time last.
+func TestAfterActionUnsent(t *testing.T) {
+	fs := cjkFont(t)
+	at := time.Date(2026, 5, 12, 14, 0, 0, 0, time.UTC)
+	in := func(n string, min int, timed bool) store.Inject {
+		return store.Inject{Number: n, Offset: time.Duration(min) * time.Minute, Timed: timed, Title: store.Texts{TextEn: "Inject number " + n}}
+	}
+	a := AfterAction{Language: "en", Scenario: store.Scenario{Injects: []store.Inject{in("1", 0, true), in("2", 5, true), in("3", 9, true), in("4", 0, false)}},
+		Run: store.DrillRun{Started: at}}
+	for _, n := range []int{0, 9} {
+		a.Timeline = append(a.Timeline, TimelineEntry{At: at.Add(time.Duration(n) * time.Minute), Offset: time.Duration(n) * time.Minute, Inject: strconv.Itoa(n/4 + 1), Kind: TimelineInject})
+	}
+	a.Timeline[1].Inject = "3"
+	path, _ := aarPDF(t, t.TempDir(), a, PDFOptions{Fonts: fs})
+	var order []string
+	text := pdfToText(t, path, true)
+	i := strings.LastIndex(text, "3. Exercise timeline") // after the contents
+	if i < 0 {
+		t.Fatal("no timeline")
+	}
+	timeline := text[i:]
+	for _, l := range strings.Split(timeline, "\n") {
+		if i := strings.Index(l, "Inject number "); i >= 0 {
+			order = append(order, strings.Fields(l[i:])[2]+map[bool]string{true: " not sent", false: ""}[strings.Contains(l, "Not sent")])
+		}
+	}
+	if want := []string{"1", "2 not sent", "3", "4 not sent"}; !slices.Equal(order, want) {
+		t.Errorf("timeline order %q, want %q", order, want)
+	}
 }
