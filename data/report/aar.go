@@ -1011,8 +1011,8 @@ func (x *aar) injectPlan() {
 		return
 	}
 	x.subheading(x.t("2.3 演练脚本（注入）", "Master scenario events list"), 20)
-	cols := []column{{"#", 10, "L"}, {x.t("时间", "Time"), 17, "L"}, {x.t("注入", "Inject"), 62, "L"}, {x.t("发往", "To"), 22, "L"},
-		{x.t("预期处置", "Expected action"), 55, "L"}, {x.t("目标", "Obj."), 14, "L"}}
+	cols := []column{{"#", 10, "L"}, {x.t("时间", "Time"), 16, "L"}, {x.t("注入", "Inject"), 55, "L"}, {x.t("发往", "To"), 18, "L"},
+		{x.t("预期处置", "Expected action"), 69, "L"}, {x.t("目标", "Obj."), 12, "L"}}
 	var rows [][]cell
 	for _, in := range a.Scenario.Injects {
 		at := x.t("指令触发", "on cue")
@@ -1037,7 +1037,7 @@ func (x *aar) expect(e store.Expect) string {
 		d    time.Duration
 	}{{ChainAcknowledged, e.AckWithin}, {ChainAssigned, e.AssignWithin}, {ChainOnScene, e.OnSceneWithin}, {ChainResolved, e.ResolveWithin}} {
 		if d.d > 0 {
-			parts = append(parts, x.step(d.step)+" ≤ "+mmss(d.d))
+			parts = append(parts, x.step(d.step)+"\u00a0≤\u00a0"+mmss(d.d)) // no break inside
 		}
 	}
 	return strings.Join(parts, " · ")
@@ -1086,7 +1086,7 @@ var timelineKinds = map[string]struct {
 	TimelineContingency: {"应急注入", "Contingency", [3]int{0xc0, 0x60, 0x00}},
 	TimelineAction:      {"处置", "Action", inkMet},
 	TimelineObservation: {"观察", "Observation", inkGrey},
-	"":                  {"未发送", "Not sent", inkRed},
+	kindUnsent:          {"未发送", "Not sent", inkRed},
 }
 
 // timeline lists the timeline, and after it the injects never sent.
@@ -1119,7 +1119,7 @@ func (x *aar) timeline() {
 		}
 		ink := k.ink
 		text, sub := x.s(e.Text), []string(nil)
-		if in, ok := x.inject(e.Inject); ok && (kind == TimelineInject || kind == TimelineContingency || kind == "") {
+		if in, ok := x.inject(e.Inject); ok && (kind == TimelineInject || kind == TimelineContingency || kind == kindUnsent) {
 			title := x.texts(in.Title)
 			if title != "" {
 				if text != "" && text != title {
@@ -1132,12 +1132,12 @@ func (x *aar) timeline() {
 			text = "—"
 		}
 		main := cell{text: text, sub: sub}
-		if kind == TimelineInject || kind == TimelineContingency || kind == "" {
+		if kind == TimelineInject || kind == TimelineContingency || kind == kindUnsent {
 			main.bold = true
 		}
 		wall := x.wall(e.At)
 		off := offset(e.Offset)
-		if kind == "" {
+		if kind == kindUnsent {
 			wall = "—"
 			if in, _ := x.inject(e.Inject); !in.Timed {
 				off = x.t("指令触发", "on cue")
@@ -1169,11 +1169,7 @@ func (x *aar) timeline() {
 		es = slices.Insert(es, i, u)
 	}
 	for _, e := range append(es, untimed...) {
-		kind := e.Kind
-		if kind == kindUnsent {
-			kind = ""
-		}
-		add(e, kind)
+		add(e, e.Kind)
 	}
 	if len(rows) == 0 {
 		x.para(x.t("没有记录。", "Nothing was recorded."), 8.5, inkText)
