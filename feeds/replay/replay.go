@@ -59,7 +59,7 @@ type Options struct {
 	Console console.Options
 	// Every is the most steps (applied rows and ticks) between two
 	// checkpoints (default 2,000); EveryTime the most log time between
-	// two (default 5 minutes). Fewer checkpoints take less memory, more
+	// two (default 5 minutes). Every is at most 16,384. Fewer checkpoints take less memory, more
 	// make seeking faster.
 	Every     int
 	EveryTime time.Duration
@@ -143,6 +143,11 @@ type Log struct {
 // tickEvery is how often the live console ages its picture.
 const tickEvery = time.Second
 
+// maxEvery bounds Options.Every: a console keeps the log entries of
+// what it applied until they are taken, and replaying from a checkpoint
+// never takes them.
+const maxEvery = console.MaxPendingLog / 4
+
 // maxNamed is how many bad rows an error of New names.
 const maxNamed = 10
 
@@ -156,6 +161,7 @@ func New(rows []store.LogRow, opt Options) (*Log, error) {
 	if opt.Every <= 0 {
 		opt.Every = 2000
 	}
+	opt.Every = min(opt.Every, maxEvery)
 	if opt.EveryTime <= 0 {
 		opt.EveryTime = 5 * time.Minute
 	}
@@ -270,7 +276,11 @@ func New(rows []store.LogRow, opt Options) (*Log, error) {
 		l.run(c, i)
 		since++
 		if since >= opt.Every || l.steps[i].at.Sub(at) >= opt.EveryTime {
-			l.checkpoints = append(l.checkpoints, checkpoint{pos: i + 1, c: c.Clone()})
+			// Going on with a copy drops the changes the console keeps
+			// for a store, which nothing here takes.
+			cp := c.Clone()
+			l.checkpoints = append(l.checkpoints, checkpoint{pos: i + 1, c: cp})
+			c = cp.Clone()
 			since, at = 0, l.steps[i].at
 		}
 	}

@@ -21,7 +21,9 @@ var t0 = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 var centre = orb.Point{121.6, 31.2}
 
 // sec is t0 plus s seconds (fractions to the millisecond).
-func sec(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))).Round(time.Millisecond) }
+func sec(s float64) time.Time {
+	return t0.Add(time.Duration(s * float64(time.Second))).Round(time.Millisecond)
+}
 
 // cue is one thing that happens in the scripted session: a message from
 // the hub, or an operator's action applied locally and echoed by the hub
