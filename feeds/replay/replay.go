@@ -143,6 +143,20 @@ type Log struct {
 // tickEvery is how often the live console ages its picture.
 const tickEvery = time.Second
 
+// quietFor is how long after a row the replay ticks once a second, as
+// the live console does; later in a long quiet spell it ticks ever less
+// often (a sixteenth of the quiet so far), so that a log with days
+// between its rows still replays quickly.
+const quietFor = 15 * time.Minute
+
+// gapStep is the time to the next tick when the last row is quiet ago.
+func gapStep(quiet time.Duration) time.Duration {
+	if quiet <= quietFor {
+		return tickEvery
+	}
+	return max(tickEvery, (quiet / 16).Truncate(tickEvery))
+}
+
 // maxEvery bounds Options.Every: a console keeps the log entries of
 // what it applied until they are taken, and replaying from a checkpoint
 // never takes them.
@@ -256,11 +270,19 @@ func New(rows []store.LogRow, opt Options) (*Log, error) {
 			last = at
 		}
 	}
+	lastRow := l.from
 	for _, it := range items {
 		for !next.After(it.at) {
 			tick(next)
-			next = next.Add(tickEvery)
+			step := gapStep(next.Sub(lastRow))
+			n := next.Add(step)
+			if step > tickEvery && n.After(it.at) {
+				// The last tick of a long quiet spell comes just before the row.
+				n = next.Add(max(it.at.Sub(next)/tickEvery, 1) * tickEvery)
+			}
+			next = n
 		}
+		lastRow = it.at
 		if it.tick {
 			tick(it.at)
 			continue

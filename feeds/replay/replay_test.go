@@ -371,3 +371,21 @@ func TestBadRows(t *testing.T) {
 		t.Error("an empty log has a span")
 	}
 }
+
+// TestLongQuiet: a log with a month between its rows builds quickly,
+// with a tick just before the later row.
+func TestLongQuiet(t *testing.T) {
+	rows, _ := session(t, nil)
+	late := rows[len(rows)-1]
+	late.Time = late.Time.Add(30 * 24 * time.Hour)
+	l, err := replay.New(append(rows, late), replay.Options{Console: opt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := l.At(late.Time)
+	for _, a := range s.Alerts {
+		if a.Status == console.StatusResolved {
+			t.Errorf("%s resolved a month ago is still there: the ticks before the late row did not run", a.Subject)
+		}
+	}
+}
