@@ -78,7 +78,7 @@ func NewCompare(win fyne.Window, m1, m2 *mapview.Map, rowsA, rowsB []store.LogRo
 			c.Seek(time.Duration(x * float64(time.Second)))
 		}
 	}
-	c.offset = canvas.NewText("", theme.Color(theme.ColorNameForeground))
+	c.offset = canvas.NewText("t+00:00:00", theme.Color(theme.ColorNameForeground))
 	c.offset.TextStyle = fyne.TextStyle{Bold: true}
 	c.offset.TextSize = theme.TextSize() * 1.25
 	c.play = widget.NewButtonWithIcon(lang.L("Play"), theme.MediaPlayIcon(), func() { c.Play() })
@@ -108,7 +108,7 @@ func NewCompare(win fyne.Window, m1, m2 *mapview.Map, rowsA, rowsB []store.LogRo
 	a.onShow, b.onShow = follow(a), follow(b)
 
 	bg := canvas.NewRectangle(replayColour)
-	mark := canvas.NewText("⏵ "+lang.L("REPLAY")+" · "+lang.L("comparison of two runs, aligned at their starts"), color.White)
+	mark := canvas.NewText(lang.L("REPLAY")+" · "+lang.L("comparison of two runs, aligned at their starts"), color.White)
 	mark.TextStyle.Bold = true
 	banner := container.NewStack(bg, container.NewPadded(mark))
 	bar := container.NewHBox(c.play, c.pause, c.speed, widget.NewSeparator(), c.offset)
@@ -116,7 +116,9 @@ func NewCompare(win fyne.Window, m1, m2 *mapview.Map, rowsA, rowsB []store.LogRo
 	side := func(v *View) fyne.CanvasObject {
 		split := container.NewVSplit(v.m, v.side())
 		split.Offset = 0.6
-		return container.NewBorder(container.NewVBox(v.banner, v.msg), nil, nil, nil, split)
+		box := container.NewBorder(container.NewVBox(v.banner, v.msg), nil, nil, nil, split)
+		v.relayout = box.Refresh
+		return box
 	}
 	body := container.NewHSplit(side(a), side(b))
 	body.Offset = 0.5

@@ -298,10 +298,10 @@ func newRow() *row {
 	r.bar.SetMinSize(fyne.NewSize(4, 1))
 	r.title = widget.NewLabel("")
 	r.title.Truncation = fyne.TextTruncateEllipsis
-	r.sev = widget.NewLabel("")
+	r.sev = widget.NewLabel(translated("severity.extreme")) // the widest, for the row's layout
 	r.sev.TextStyle.Bold = true
 	r.sev.SizeName = theme.SizeNameCaptionText
-	r.status = widget.NewLabel("")
+	r.status = widget.NewLabel(translated("status.acknowledged"))
 	r.status.SizeName = theme.SizeNameCaptionText
 	r.status.Truncation = fyne.TextTruncateEllipsis
 	r.when = widget.NewLabel("00:00:00")

@@ -119,6 +119,7 @@ type View struct {
 	dMarks, dNotes *widget.Label
 	detail         *fyne.Container
 	controls       *fyne.Container
+	relayout       func() // lays out again what holds the message line
 	box            fyne.CanvasObject
 }
 
@@ -131,7 +132,8 @@ func NewView(win fyne.Window, m *mapview.Map, rows []store.LogRow, opt ViewOptio
 	v := newView(win, m, rows, opt)
 	v.buildControls()
 	v.buildBody()
-	v.box = container.NewBorder(container.NewVBox(v.banner, v.controls), nil, nil, nil, v.body())
+	box := container.NewBorder(container.NewVBox(v.banner, v.controls), nil, nil, nil, v.body())
+	v.box, v.relayout = box, box.Refresh
 	v.start()
 	return v
 }
@@ -322,10 +324,15 @@ func (v *View) say(msg string, bad bool) {
 	}
 	v.msg.Importance = imp
 	v.msg.SetText(msg)
-	if msg == "" {
-		v.msg.Hide()
-	} else {
-		v.msg.Show()
+	if shown := msg != ""; shown != v.msg.Visible() {
+		if shown {
+			v.msg.Show()
+		} else {
+			v.msg.Hide()
+		}
+		if v.relayout != nil {
+			v.relayout()
+		}
 	}
 }
 
@@ -359,12 +366,12 @@ var replayColour = color.NRGBA{R: 0x5b, G: 0x21, B: 0xb6, A: 0xff}
 
 func (v *View) buildBanner() {
 	bg := canvas.NewRectangle(replayColour)
-	mark := canvas.NewText("⏵ "+lang.L("REPLAY")+" · "+lang.L("not live"), color.White)
+	mark := canvas.NewText(lang.L("REPLAY")+" · "+lang.L("not live"), color.White)
 	mark.TextStyle.Bold = true
 	mark.TextSize = theme.TextSize() * 1.25
 	v.title = canvas.NewText(v.opt.Title, color.White)
 	v.title.TextStyle.Bold = true
-	v.clock = canvas.NewText("", color.White)
+	v.clock = canvas.NewText("2006-01-02 15:04:05", color.White) // its width, for the layout
 	v.clock.TextStyle = fyne.TextStyle{Bold: true}
 	v.clock.TextSize = theme.TextSize() * 1.25
 	row := container.NewHBox(mark, layout.NewSpacer(), v.title, layout.NewSpacer(), v.clock)
@@ -410,9 +417,11 @@ func (v *View) buildControls() {
 	v.entry.SetPlaceHolder(lang.L("hh:mm:ss or date and time"))
 	v.entry.OnSubmitted = func(s string) { v.SeekText(s) }
 	v.seekB = widget.NewButton(lang.L("Go to"), func() { v.SeekText(v.entry.Text) })
-	bar := container.NewHBox(v.reverse, v.play, v.pause, v.speed, widget.NewSeparator(), v.markKind, v.prevM, v.nextM, widget.NewSeparator())
-	seek := container.NewBorder(nil, nil, nil, v.seekB, v.entry)
-	top := container.NewBorder(nil, nil, bar, nil, seek)
+	wide := func(w float32, o fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(w, o.MinSize().Height), o)
+	}
+	top := container.NewHBox(v.reverse, v.play, v.pause, wide(100, v.speed), widget.NewSeparator(),
+		wide(200, v.markKind), v.prevM, v.nextM, layout.NewSpacer(), wide(220, v.entry), v.seekB)
 	slider := container.NewBorder(nil, nil, v.startL, container.NewHBox(v.endL, v.offset), v.slider)
 	v.controls = container.NewVBox(top, slider, v.msg)
 }
@@ -447,7 +456,7 @@ func (v *View) buildBody() {
 	}
 	v.counts = widget.NewLabel("")
 	v.counts.Wrapping = fyne.TextWrapWord
-	v.counts.Importance = widget.LowImportance
+	v.counts.SizeName = theme.SizeNameCaptionText
 	v.showAll = widget.NewCheck(lang.L("Show resolved and shelved"), func(on bool) {
 		v.send(func(p *player) { p.all = on; p.redo() })
 	})
