@@ -317,7 +317,7 @@ func newRow() *row {
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
 func (r *row) show(a console.Alert, at time.Time, loc *time.Location) {
-	r.sev.SetText(translated("severity." + string(a.Severity)))
+	setText(r.sev, translated("severity."+string(a.Severity)))
 	imp := widget.MediumImportance
 	switch a.Severity {
 	case event.Extreme:
@@ -339,7 +339,7 @@ func (r *row) show(a console.Alert, at time.Time, loc *time.Location) {
 		title = "↩ " + title
 	}
 	bold := a.Status == console.StatusNew
-	if r.title.Text != title || r.title.TextStyle.Bold != bold {
+	if r.title.Text != title || r.title.TextStyle.Bold != bold { // shaping text is the costly part of a row
 		r.title.Text = title
 		r.title.TextStyle.Bold = bold
 		r.title.Refresh()
@@ -353,12 +353,12 @@ func (r *row) show(a console.Alert, at time.Time, loc *time.Location) {
 	default:
 		st = translated("status." + string(a.Status))
 	}
-	r.status.SetText(st)
+	setText(r.status, st)
 	last := a.Last
 	if last.IsZero() {
 		last = a.Event.Time
 	}
-	r.when.SetText(last.In(loc).Format("15:04:05"))
+	setText(r.when, last.In(loc).Format("15:04:05"))
 	c := rowColour(a, at)
 	if r.bar.FillColor != c {
 		r.bar.FillColor = c
@@ -387,4 +387,12 @@ func rowColour(a console.Alert, at time.Time) color.Color {
 		return th.Color(theme.ColorNameWarning, v)
 	}
 	return th.Color(theme.ColorNameForeground, v)
+}
+
+// setText sets l's text when it differs: each change shapes the text
+// again, which at 20× is most of a frame's work.
+func setText(l *widget.Label, s string) {
+	if l.Text != s {
+		l.SetText(s)
+	}
 }

@@ -22,6 +22,7 @@ package replay
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"math"
 	"strconv"
@@ -90,6 +91,8 @@ type View struct {
 	selected string
 	queue    []console.Alert
 	setting  bool // the slider is being set from a frame
+	// shownDetail is detailKey of the alert the detail panel shows.
+	shownDetail string
 
 	cmds   chan func(*player)
 	ctx    context.Context
@@ -502,6 +505,7 @@ func (v *View) body() fyne.CanvasObject {
 // selectAlert shows subject's detail and marks it on the map.
 func (v *View) selectAlert(subject string) {
 	v.selected = subject
+	v.shownDetail = ""
 	v.send(func(p *player) { p.selected = subject; p.redo() })
 	if v.frame != nil {
 		v.fillDetail(v.frame)
@@ -515,7 +519,7 @@ func (v *View) show(f *frame) {
 	v.clock.Text = v.fmtTime(f.at)
 	v.clock.Refresh()
 	if v.offset != nil {
-		v.offset.SetText(fmtOffset(f.at.Sub(v.base)))
+		setText(v.offset, fmtOffset(f.at.Sub(v.base)))
 	}
 	if v.slider != nil {
 		v.setting = true
@@ -533,16 +537,17 @@ func (v *View) show(f *frame) {
 	}
 	prev := v.queue
 	v.queue = f.queue
-	if len(prev) != len(v.queue) {
-		v.list.Refresh()
-	} else {
-		for i := range prev {
-			if prev[i].Subject != v.queue[i].Subject || prev[i].Status != v.queue[i].Status || prev[i].Count != v.queue[i].Count ||
-				prev[i].Severity != v.queue[i].Severity || !prev[i].ShelvedUntil.Equal(v.queue[i].ShelvedUntil) {
-				v.list.RefreshItem(i)
-			}
+	if f.playing && len(prev) > 0 {
+		// While playing the rows hold still: alerts that arrive join at
+		// the end, the others keep their place (a row that jumps at 20×
+		// cannot be read). A pause or a seek sorts the queue afresh.
+		shown := make([]string, len(prev))
+		for i, a := range prev {
+			shown[i] = a.Subject
 		}
+		v.queue, _ = console.Hold(f.queue, shown)
 	}
+	v.refreshRows(prev)
 	sel := -1
 	for i, a := range v.queue {
 		if a.Subject == v.selected {
@@ -554,13 +559,42 @@ func (v *View) show(f *frame) {
 	} else {
 		v.list.UnselectAll()
 	}
-	v.counts.SetText(lang.L("{{.Open}} open alerts, {{.Units}} units, {{.Recent}} alarms in {{.Min}} min", map[string]any{
+	setText(v.counts, lang.L("{{.Open}} open alerts, {{.Units}} units, {{.Recent}} alarms in {{.Min}} min", map[string]any{
 		"Open": f.open, "Units": len(f.snap.Units), "Recent": f.snap.Rate.Recent, "Min": int(f.snap.Rate.Window.Minutes())}))
 	v.m.SetLive(f.items, f.stamp)
 	v.fillDetail(f)
 	if v.onShow != nil {
 		v.onShow(f)
 	}
+}
+
+// refreshRows redraws the rows of the queue that changed since prev: the
+// whole list when rows came, went or moved.
+func (v *View) refreshRows(prev []console.Alert) {
+	if len(prev) != len(v.queue) {
+		v.list.Refresh()
+		return
+	}
+	for i := range prev {
+		if prev[i].Subject != v.queue[i].Subject {
+			v.list.Refresh()
+			return
+		}
+	}
+	for i := range prev {
+		p, q := &prev[i], &v.queue[i]
+		if p.Status != q.Status || p.Count != q.Count || p.Severity != q.Severity || p.AssignedTo != q.AssignedTo ||
+			!p.ShelvedUntil.Equal(q.ShelvedUntil) || !p.Cleared.Equal(q.Cleared) || p.Event.ID != q.Event.ID {
+			v.list.RefreshItem(i)
+		}
+	}
+}
+
+// detailKey is what the detail panel shows of a, to fill it only when
+// that changed.
+func detailKey(a *console.Alert, at time.Time) string {
+	return fmt.Sprint(a.Subject, a.Event.ID, a.Status, a.AssignedTo, a.Count, a.Severity, len(a.Actions), a.Cleared.UnixNano(),
+		a.Shelved(at), a.ShelvedUntil.UnixNano())
 }
 
 // fillDetail shows the selected alert as it was at f's instant.
@@ -572,6 +606,14 @@ func (v *View) fillDetail(f *frame) {
 			a, ok = x, true
 		}
 	}
+	key := ""
+	if ok {
+		key = detailKey(&a, f.at)
+	}
+	if key == v.shownDetail && v.detail.Visible() == ok {
+		return
+	}
+	v.shownDetail = key
 	if !ok {
 		if v.selected != "" {
 			v.hint.SetText(lang.L("{{.Subject}} is not in the picture at this instant.", map[string]any{"Subject": v.selected}))
