@@ -250,6 +250,9 @@ func parseTime(s string, shown, base time.Time, loc *time.Location) (time.Time, 
 	s = strings.ReplaceAll(s, "/", "-")
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			if y := t.Year(); y < 1900 || y > 9999 {
+				return time.Time{}, fmt.Errorf("%q: the year %d is not one an event log holds", s, y)
+			}
 			return t, nil
 		}
 	}
