@@ -394,7 +394,7 @@ func (v *View) buildControls() {
 	v.startL.SizeName = theme.SizeNameCaptionText
 	v.endL = widget.NewLabel(v.fmtClock(v.to))
 	v.endL.SizeName = theme.SizeNameCaptionText
-	v.offset = widget.NewLabel("")
+	v.offset = widget.NewLabel("t+00:00:00") // its width, for the layout
 	v.offset.TextStyle.Monospace = true
 
 	v.reverse = widget.NewButtonWithIcon(lang.L("Reverse"), theme.MediaFastRewindIcon(), func() { v.Play(true) })
