@@ -389,3 +389,29 @@ func TestLongQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSeeks: seeks from several goroutines at once give the
+// pictures of seeks one at a time (run with -race).
+func TestConcurrentSeeks(t *testing.T) {
+	rows, want := session(t, instants)
+	l, err := replay.New(rows, replay.Options{Console: opt, Every: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan map[float64]console.Snapshot)
+	for g := 0; g < 4; g++ {
+		go func() {
+			got := map[float64]console.Snapshot{}
+			for i := range instants {
+				at := instants[(i*7+g*5)%len(instants)]
+				got[at] = l.At(sec(at))
+			}
+			done <- got
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		for at, s := range <-done {
+			same(t, at, s, want[at])
+		}
+	}
+}
