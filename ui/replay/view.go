@@ -516,7 +516,11 @@ func (v *View) selectAlert(subject string) {
 // layer and the selected alert.
 func (v *View) show(f *frame) {
 	v.frame = f
-	v.clock.Text = v.fmtTime(f.at)
+	if v.log.Rows() == 0 {
+		v.clock.Text = "––:––:––"
+	} else {
+		v.clock.Text = v.fmtTime(f.at)
+	}
 	v.clock.Refresh()
 	if v.offset != nil {
 		setText(v.offset, fmtOffset(f.at.Sub(v.base)))

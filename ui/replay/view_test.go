@@ -400,3 +400,35 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+func TestBadAndEmptyLogs(t *testing.T) {
+	setup(t, "en")
+	rows := append(fixture(t, t0, 30*time.Second), store.LogRow{Time: t0.Add(time.Minute), Kind: replay.RowEvent, Data: []byte("{broken")})
+	win := test.NewTempWindow(t, nil)
+	m := mapview.New(nil)
+	t.Cleanup(m.Close)
+	v := NewView(win, m, rows, ViewOptions{Replay: replay.Options{Console: copt}, Location: time.UTC})
+	t.Cleanup(v.Close)
+	win.SetContent(v.Object())
+	pump(t, v, func() bool { return v.frame != nil })
+	if !v.msg.Visible() || !strings.Contains(v.msg.Text, "could not be read") || !strings.Contains(v.msg.Text, fmt.Sprintf("row %d", len(rows)-1)) {
+		t.Errorf("message %q", v.msg.Text)
+	}
+	v.SeekText("10:03:30")
+	at(t, v, t0.Add(210*time.Second))
+	if got := subjects(v.queue); !slices.Equal(got, []string{"inj-2:acknowledged", "inj-1:assigned", "real-1:new"}) {
+		t.Errorf("queue beside a broken row %v", got)
+	}
+
+	e := NewView(win, m, nil, ViewOptions{Location: time.UTC})
+	t.Cleanup(e.Close)
+	win.SetContent(e.Object())
+	pump(t, e, func() bool { return e.frame != nil })
+	if !strings.Contains(e.msg.Text, "holds nothing") || e.clock.Text != "––:––:––" || len(e.queue) != 0 {
+		t.Errorf("empty log: message %q, clock %q, queue %v", e.msg.Text, e.clock.Text, subjects(e.queue))
+	}
+	e.Play(false)
+	e.Jump(true, replay.MarkAny)
+	e.SeekText("10:00")
+	pump(t, e, func() bool { return e.cmdsDrained() })
+}
