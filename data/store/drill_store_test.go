@@ -211,7 +211,7 @@ func TestDrillRunsAndCorrectiveActions(t *testing.T) {
 	}
 	run := store.DrillRun{ID: "D-2026-05-01", Scenario: "DR-FIRE-SHED", Names: store.Names{Name: "May drill", NameZh: "五月演练"},
 		Started: t0, Ended: t0.Add(40 * time.Minute), Scope: "functional", Participants: []string{"Team A", "Li"},
-		Ratings: []store.Rating{{Objective: "O2", Proposed: store.RatingS, Rating: store.RatingM, Note: "late"}, {Objective: "O1", Proposed: store.RatingP}},
+		Ratings:    []store.Rating{{Objective: "O2", Proposed: store.RatingS, Rating: store.RatingM, Note: "late"}, {Objective: "O1", Proposed: store.RatingP}},
 		Corrective: []store.CorrectiveAction{{Objective: "O2", Text: "train the night shift", Owner: "Zhang", Start: t0, Due: t0.Add(30 * 24 * time.Hour), Status: "open"}}}
 	if err := s.SaveDrillRun(ctx, run); err != nil {
 		t.Fatal(err)
