@@ -367,10 +367,20 @@ func (rd *reader) note(row int, col, format string, args ...any) {
 	rd.probs = append(rd.probs, Problem{Sheet: rd.sh.name, Row: row, Column: col, Text: fmt.Sprintf(format, args...)})
 }
 
-// fail is a problem that refuses a strictly read file.
+// fail is a problem that refuses a strictly read file. Its text may end
+// in what a lenient reading does about it ("; kept without a time"),
+// which a refusal leaves out.
 func (rd *reader) fail(row int, col, format string, args ...any) {
 	p := Problem{Sheet: rd.sh.name, Row: row, Column: col, Text: fmt.Sprintf(format, args...)}
 	if rd.strict {
+		if i := strings.LastIndex(p.Text, "; "); i > 0 {
+			for _, c := range []string{"kept ", "left out", "the condition is dropped", "both are read"} {
+				if strings.HasPrefix(p.Text[i+2:], c) {
+					p.Text = p.Text[:i]
+					break
+				}
+			}
+		}
 		rd.fatal = append(rd.fatal, p)
 	} else {
 		rd.probs = append(rd.probs, p)

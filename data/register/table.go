@@ -115,8 +115,24 @@ func readCSV(b []byte, name string) (*sheet, []Problem, error) {
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	sh := &sheet{name: name}
+	var prev int64
 	for {
+		// encoding/csv skips empty lines, which a spreadsheet shows as
+		// rows: they are kept as empty rows, so that row numbers are the
+		// spreadsheet's.
+		for i := prev; i < int64(len(b)); {
+			if b[i] == '\n' {
+				sh.rows = append(sh.rows, nil)
+				i++
+			} else if b[i] == '\r' && i+1 < int64(len(b)) && b[i+1] == '\n' {
+				sh.rows = append(sh.rows, nil)
+				i += 2
+			} else {
+				break
+			}
+		}
 		rec, err := cr.Read()
+		prev = cr.InputOffset()
 		if err == io.EOF {
 			break
 		}
