@@ -831,6 +831,9 @@ func (rd *reader) readInject(x *row, get func(field) string, names []string, whe
 		{fExpectResolve, "expect resolve", &in.Expect.ResolveWithin},
 	} {
 		v, err := parseDuration(get(d.f))
+		if err == nil && v > maxOffset {
+			err = fmt.Errorf("%s is more than %d days", get(d.f), maxOffset/(24*time.Hour))
+		}
 		if err != nil {
 			rd.fail(n, col(d.f, d.def), "%v; left out", err)
 			continue
@@ -863,6 +866,9 @@ func (rd *reader) readInject(x *row, get func(field) string, names []string, whe
 		return
 	}
 	w, err := parseDuration(within)
+	if err == nil && w > maxOffset {
+		err = fmt.Errorf("%s is more than %d days", within, maxOffset/(24*time.Hour))
+	}
 	if err != nil {
 		rd.fail(n, col(fCondWithin, "condition within"), "%v; the condition is dropped", err)
 		return
@@ -905,6 +911,9 @@ func parseGeometry(s string) (orb.Geometry, error) {
 	return nil, fmt.Errorf("%.40q is neither a GeoJSON geometry nor lon,lat", s)
 }
 
+// maxOffset is the latest scenario time, and the longest deadline, read.
+const maxOffset = 100 * 24 * time.Hour
+
 // resolveTimes turns the times read into offsets: clock times count from
 // the earliest clock time of the sheet.
 func (rd *reader) resolveTimes(rows []*row, names []string, where map[field]int, sc *store.Scenario) {
@@ -946,11 +955,15 @@ func (rd *reader) resolveTimes(rows []*row, names []string, where map[field]int,
 		if !x.hasTime {
 			continue
 		}
-		x.in.Timed = true
-		x.in.Offset = x.when.d
+		off := x.when.d
 		if x.when.clock {
-			x.in.Offset -= base
+			off -= base
 		}
+		if off > maxOffset {
+			rd.fail(x.n, col, "%s is more than %d days after the start; kept without a time", fmtOffset(off), maxOffset/(24*time.Hour))
+			continue
+		}
+		x.in.Timed, x.in.Offset = true, off
 		if last != nil && x.in.Offset < last.in.Offset {
 			rd.note(x.n, col, "%s is before the time of row %d (%s); kept as written", fmtOffset(x.in.Offset), last.n, fmtOffset(last.in.Offset))
 		}

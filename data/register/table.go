@@ -146,6 +146,11 @@ func readCSV(b []byte, name string) (*sheet, []Problem, error) {
 		if len(sh.rows) >= maxRows {
 			return nil, nil, fmt.Errorf("%s has over %d rows; an MSEL is much smaller", name, maxRows)
 		}
+		for i, f := range rec {
+			// A line break in a cell is "\n"; a carriage return on its
+			// own (which CSV writers drop) is one too.
+			rec[i] = strings.ReplaceAll(f, "\r", "\n")
+		}
 		sh.rows = append(sh.rows, rec)
 	}
 	return sh, probs, nil
