@@ -148,7 +148,7 @@ type ReadOptions struct {
 	Mode  Mode
 }
 
-// ReadMSEL reads an MSEL, CSV or XLSX by its content (then its name), in
+// ReadMSEL reads an MSEL, CSV, XLSX or JSON by its content (then its name), in
 // ModeAuto without checking location codes. name is used in messages and
 // for the scenario's default code and name.
 func ReadMSEL(r io.Reader, name string) (store.Scenario, []Problem, error) {
@@ -183,6 +183,16 @@ func ReadMSELWith(r io.Reader, name string, opt ReadOptions) (store.Scenario, []
 	format, err := DetectFormat(head, name)
 	if err != nil {
 		return store.Scenario{}, nil, err
+	}
+	if format == FormatJSON {
+		if opt.Sheet != "" {
+			return store.Scenario{}, nil, fmt.Errorf("%s is a JSON file, which has no sheets; leave out the sheet %q", name, opt.Sheet)
+		}
+		sh, err := readJSON(b, name)
+		if err != nil {
+			return store.Scenario{}, nil, err
+		}
+		return readTable(name, sh, nil, opt)
 	}
 	if format == FormatCSV {
 		if opt.Sheet != "" {
@@ -248,7 +258,7 @@ func ReadMSELWith(r io.Reader, name string, opt ReadOptions) (store.Scenario, []
 	}
 	var pre [][]string
 	if pick.name != scenarioSheet {
-		if s, err := readSheet(f, scenarioSheet); err == nil {
+		if s, err := readSheet(f, scenarioSheet); err == nil && slices.ContainsFunc(s.rows, isScenarioRow) {
 			pre = s.rows
 		}
 	}
@@ -399,6 +409,19 @@ type row struct {
 
 func readTable(name string, sh *sheet, pre [][]string, opt ReadOptions) (store.Scenario, []Problem, error) {
 	rd := &reader{name: name, sh: sh, opt: opt}
+	// Line breaks are "\n" whatever the file wrote (CSV writers drop a
+	// lone carriage return), and text is valid UTF-8, so that a scenario
+	// read goes out and comes back the same.
+	for _, rows := range [][][]string{sh.rows, sh.raw} {
+		for _, r := range rows {
+			for i, c := range r {
+				if strings.IndexByte(c, '\r') >= 0 {
+					c = strings.ReplaceAll(strings.ReplaceAll(c, "\r\n", "\n"), "\r", "\n")
+				}
+				r[i] = strings.ToValidUTF8(c, "\uFFFD")
+			}
+		}
+	}
 	h, ok := findHeader(sh.rows)
 	if !ok {
 		return store.Scenario{}, nil, &Error{Name: name, Problems: []Problem{{Sheet: sh.name,

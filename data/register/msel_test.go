@@ -205,6 +205,34 @@ func TestT3SF(t *testing.T) {
 	}
 }
 
+func TestT3SFJSON(t *testing.T) {
+	js, _, err := register.ReadMSELFile(drill(t, "msel-t3sf-example.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xl, _, err := register.ReadMSELFile(drill(t, "msel-t3sf-example.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(js.Injects) != 12 {
+		t.Fatalf("%d injects, want 12", len(js.Injects))
+	}
+	for i, a := range js.Injects {
+		b := xl.Injects[i]
+		if a.Number != b.Number || a.Offset != b.Offset || a.Timed != b.Timed || a.From != b.From || a.To != b.To || a.Title != b.Title {
+			t.Errorf("inject %d: JSON %s %v %q→%q %q, XLSX %s %v %q→%q %q", i, a.Number, a.Offset, a.From, a.To, a.Title.Text, b.Number, b.Offset, b.From, b.To, b.Title.Text)
+		}
+	}
+	if !strings.Contains(js.Injects[10].Notes, "Poll: Pay the ransom | Don’t pay it") {
+		t.Errorf("inject 11's poll: %q", js.Injects[10].Notes)
+	}
+	for name, text := range map[string]string{"not objects": "[1, 2]", "cut short": `[{"#": 1, "Subject": "x"`, "empty": "[]"} {
+		if _, _, err := register.ReadMSEL(strings.NewReader(text), "f.json"); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
 // fullScenario sets every field, with text that CSV and Excel must keep.
 func fullScenario() store.Scenario {
 	created := time.Date(2026, 5, 1, 9, 0, 0, 123456789, time.UTC)
@@ -535,6 +563,7 @@ func FuzzReadMSELCSV(f *testing.F) {
 	f.Add([]byte("MSEL #,Real Time,Player,SENT FROM,Subject,Script,Location\n1,07:29 PM,A,B,C,D,E\n1,0.5,A,B,C,D,E\n,,,,,,legend\n"))
 	f.Add([]byte("序号,时间,发送方,接收方,主题\n1,t+00:00,a,b,c\n2,10:00,a,b,c\n"))
 	f.Add([]byte("number,time,kind,expect ack,condition after,condition missing,condition within\n1,t+1:00,contingent,1m,2,ack,5s\n2,,,,1,resolve,x\n"))
+	f.Add([]byte(`[{"#": 1, "Real Time": "07:29 PM", "Subject": "a", "Player": "b", "Script": "c\n", "Poll": null, "x": {"y": [1]}}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, mode := range []register.Mode{register.ModeAuto, register.ModeLenient, register.ModeStrict} {
 			sc, _, err := register.ReadMSELWith(bytes.NewReader(data), "fuzz.csv", register.ReadOptions{Mode: mode, Codes: func(c string) bool { return len(c)%2 == 0 }})

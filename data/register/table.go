@@ -3,6 +3,7 @@ package register
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,9 @@ type MSELFormat string
 const (
 	FormatCSV  MSELFormat = "csv"
 	FormatXLSX MSELFormat = "xlsx"
+	// FormatJSON is an array of objects, one per inject, whose keys are
+	// the columns (as T3SF writes its MSEL). Read only.
+	FormatJSON MSELFormat = "json"
 )
 
 // Limits on what is read, so that a hostile file cannot exhaust memory.
@@ -30,7 +34,8 @@ const (
 )
 
 // DetectFormat tells an MSEL's format from its first bytes, then from its
-// name: a ZIP container is XLSX, anything else is read as CSV. An Excel
+// name: a ZIP container is XLSX, a JSON array ("[" first) is JSON,
+// anything else is read as CSV. An Excel
 // 97-2003 file (.xls, an OLE container) is an error saying how to convert
 // it.
 func DetectFormat(head []byte, name string) (MSELFormat, error) {
@@ -39,6 +44,9 @@ func DetectFormat(head []byte, name string) (MSELFormat, error) {
 		return FormatXLSX, nil
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		return "", fmt.Errorf("%s is an Excel 97-2003 workbook (.xls) or an encrypted one; save it as .xlsx or CSV and import that", name)
+	}
+	if t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		return FormatJSON, nil
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
@@ -183,4 +191,74 @@ func readSheet(f *excelize.File, name string) (*sheet, error) {
 		return nil, fmt.Errorf("sheet %q has over %d rows; an MSEL is much smaller", name, maxRows)
 	}
 	return &sheet{name: name, hidden: !vis, rows: rows, raw: raw}, nil
+}
+
+// readJSON reads a JSON array of objects as a table: the keys, in the
+// order they first appear, are the header; each object is a row.
+// Strings are kept, numbers as written, true and false as words, null
+// and nested values as empty or as their JSON text.
+func readJSON(b []byte, name string) (*sheet, error) {
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF"))))
+	dec.UseNumber()
+	bad := func(err error) error { return fmt.Errorf("%s: not a JSON array of objects: %v", name, err) }
+	if t, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	} else if d, ok := t.(json.Delim); !ok || d != '[' {
+		return nil, bad(fmt.Errorf("starts with %v", t))
+	}
+	index := map[string]int{}
+	var header []string
+	var objs [][]string
+	for dec.More() {
+		if len(objs) >= maxRows {
+			return nil, fmt.Errorf("%s has over %d objects; an MSEL is much smaller", name, maxRows)
+		}
+		if t, err := dec.Token(); err != nil {
+			return nil, bad(err)
+		} else if d, ok := t.(json.Delim); !ok || d != '{' {
+			return nil, bad(fmt.Errorf("element %d is not an object", len(objs)+1))
+		}
+		var row []string
+		for dec.More() {
+			t, err := dec.Token()
+			if err != nil {
+				return nil, bad(err)
+			}
+			key, _ := t.(string)
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return nil, bad(err)
+			}
+			i, ok := index[key]
+			if !ok {
+				i = len(header)
+				index[key] = i
+				header = append(header, key)
+			}
+			for len(row) <= i {
+				row = append(row, "")
+			}
+			row[i] = jsonText(raw)
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, bad(err)
+		}
+		objs = append(objs, row)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	}
+	return &sheet{rows: append([][]string{header}, objs...)}, nil
+}
+
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	t := strings.TrimSpace(string(raw))
+	if t == "null" {
+		return ""
+	}
+	return t
 }
