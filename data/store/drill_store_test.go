@@ -99,6 +99,28 @@ func TestScenarioRoundTrip(t *testing.T) {
 	}
 }
 
+func TestNoDrillTablesReadsEmpty(t *testing.T) {
+	s, path := newStore(t)
+	s.Close()
+	ro, err := store.OpenWith(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	sc, err1 := ro.Scenarios(ctx)
+	runs, err2 := ro.DrillRuns(ctx, "")
+	acts, err3 := ro.CorrectiveActions(ctx, "")
+	if len(sc)+len(runs)+len(acts) != 0 || errors.Join(err1, err2, err3) != nil {
+		t.Errorf("a file without drill tables: %v %v %v, %v %v %v", sc, runs, acts, err1, err2, err3)
+	}
+	if _, err := ro.Scenario(ctx, "X"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Scenario: %v", err)
+	}
+	if _, err := ro.DrillRun(ctx, "X"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DrillRun: %v", err)
+	}
+}
+
 func TestSaveScenarioReplacesWhole(t *testing.T) {
 	s, _ := newStore(t)
 	sc := drillScenario()
