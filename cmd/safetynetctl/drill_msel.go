@@ -23,6 +23,7 @@ var drillCommands = map[string]func(ctx context.Context, args []string, stdout i
 	"import": cmdDrillImport,
 	"export": cmdDrillExport,
 	"list":   cmdDrillList,
+	"sheets": cmdDrillSheets,
 }
 
 // drillUsage is each subcommand's usage line(s), shown by "drill help".
@@ -31,6 +32,7 @@ var drillUsage = map[string]string{
         [--sheet NAME] [--code CODE] [--name NAME]  scenario (one transaction; a broken file changes nothing)`,
 	"export": `drill export STORE.gpkg CODE OUT.csv|OUT.xlsx  write drill scenario CODE as an MSEL`,
 	"list":   `drill list STORE.gpkg                          list the drill scenarios of the store`,
+	"sheets": `drill sheets FILE.xlsx                         list a workbook's sheets and the injects of each (for --sheet)`,
 }
 
 func drillHelp() string {
@@ -216,6 +218,37 @@ func cmdDrillList(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 		fmt.Fprintf(stdout, "%-*s  %7d  %5d  %s\n", w, sc.Code, len(sc.Injects), timed, sc.Names.Label("en"))
+	}
+	return nil
+}
+
+func cmdDrillSheets(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("drill sheets", flag.ContinueOnError)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("%w: drill sheets takes FILE.xlsx", errUsage)
+	}
+	sheets, err := register.Sheets(pos[0])
+	if err != nil {
+		return err
+	}
+	w := 5
+	for _, sh := range sheets {
+		w = max(w, len(sh.Name))
+	}
+	fmt.Fprintf(stdout, "%-*s  %7s  %s\n", w, "sheet", "injects", "")
+	for _, sh := range sheets {
+		note := ""
+		switch {
+		case !sh.MSEL:
+			note = "no MSEL header"
+		case sh.Hidden:
+			note = "hidden"
+		}
+		fmt.Fprintf(stdout, "%-*s  %7d  %s\n", w, sh.Name, sh.Injects, note)
 	}
 	return nil
 }

@@ -159,6 +159,12 @@ func TestDrillUsage(t *testing.T) {
 	if fileExists(missing) {
 		t.Error("a drill command created a store")
 	}
+	out := mustCtl(t, "drill", "sheets", sharedData(t, "drills/msel-coors-field-fse.xlsx"))
+	for _, re := range []string{`Iteration #1\s+79\s*\n`, `Iteration #2\s+80\s+hidden`, `ACTORS\s+0\s+no MSEL header`} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("sheets lacks %s:\n%s", re, out)
+		}
+	}
 	if out := mustCtl(t, "drill", "help"); !strings.Contains(out, "drill import STORE.gpkg") {
 		t.Errorf("help: %s", out)
 	}
