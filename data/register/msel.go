@@ -1,48 +1,55 @@
 // Package register reads and writes registers kept as spreadsheets: for
-// now the Master Scenario Events List (MSEL) of a drill, as CSV or XLSX.
+// now the Master Scenario Events List (MSEL) of a drill, as CSV or XLSX
+// (and, read only, the JSON array T3SF writes).
 //
 // # Reading an MSEL
 //
 // ReadMSEL finds the header row (the first row, within the first 50 that
 // are not scenario rows, naming at least three known columns, one of them
-// the number, subject or message) and reads every row under it as an
-// inject. Columns are matched by their normalised names (case, spaces and
-// newlines, text in parentheses ignored) and by the synonyms of HSEEP
-// templates and of other tools ("MSEL #", "EVENT TIME", "SEND TO
-// (RECIPIENT PLAYERS)", "INJECT MODE", "DESCRIPTION/SCRIPT", "EXPECTED
-// OUTCOMES", 序号, 时间, 发送方, 接收方, 方式, 主题, 内容, 预期行动, 地点编码, ...).
-// Columns it does not know are kept in the inject's notes as "Header:
-// value" lines.
+// the subject or message, or the number with a time, sender, recipient
+// or expected action) and reads every row under it as an inject. Columns
+// are matched by their normalised names (case, spaces and newlines, text
+// in parentheses ignored) and by the synonyms of HSEEP templates and of
+// other tools ("MSEL #", "EVENT TIME", "SEND TO (RECIPIENT PLAYERS)",
+// "INJECT MODE", "DESCRIPTION/SCRIPT", "EXPECTED OUTCOMES", 序号, 时间,
+// 发送方, 接收方, 方式, 主题, 内容, 预期行动, 地点编码, ...). Columns it does not
+// know are kept in the inject's notes as "Header: value" lines. A CSV file
+// is UTF-8 or GB18030, comma, semicolon or tab separated; line breaks in
+// cells are read as "\n".
 //
 // Times are scenario times (t+mm:ss, t+hh:mm:ss) or clock times (hh:mm,
 // hh:mm:ss, 07:29 PM, Excel time-of-day fractions and date serials); a
 // bare a:b is a clock time hh:mm unless a is 24 or more (then mm:ss).
 // Clock times become offsets from the earliest one of the sheet, which a
 // Problem and the scenario's description say. An empty time makes an
-// untimed inject that keeps its place in the order.
+// untimed inject that keeps its place in the order. A "Day" column (1,
+// "Day 2") adds whole days to the time.
 //
 // A file is read in one of two modes. Files SafetyNet wrote (their header
-// has the "kind" and "expect ack" columns, or they start with scenario
-// rows) are read strictly: any bad value (a time, a duration, a kind,
+// has the "kind" and "expect ack" columns, or a "scenario code" row comes
+// first) are read strictly: any bad value (a time, a duration, a kind,
 // severity or format, a location code the community does not have, a
-// repeated number, a condition on a missing inject) refuses the whole file
-// with an *Error naming each row and column, so nothing half-read is
-// stored. Files of other tools are read leniently, since real MSELs are
-// untidy: every such problem is listed as a Problem and the inject is kept
-// (a bad time makes it untimed; an unknown severity or format is dropped;
-// a place the community does not have is kept as text without a place; a
-// repeated number is merged into one inject when only the recipients
-// differ, and renumbered "5 (2)" otherwise; a condition on a missing
-// inject is dropped). In both modes rows without a number, time, subject
-// or message (colour keys and legends under the table) are not injects and
-// are listed as Problems; empty rows and cells holding only dashes
-// ("---", lenient mode) are skipped; STARTEX and ENDEX marker rows become
-// contextual injects. Always fatal: no header, no injects, an unreadable
-// file, a sheet that does not exist.
+// repeated or empty number, a condition on a missing inject) refuses the
+// whole file with an *Error naming each row and column, so nothing
+// half-read is stored. Files of other tools are read leniently, since real
+// MSELs are untidy: every such problem is listed as a Problem and the
+// inject is kept (a bad time makes it untimed; an unknown severity or
+// format is left out; a place the community does not have is kept as text
+// without a place; a repeated number is merged into one inject when only
+// the recipients differ, and renumbered "5 (2)" otherwise; a row without a
+// number is numbered by its order; a condition on a missing inject is
+// dropped; cells holding only dashes, "---", are empty; STARTEX and ENDEX
+// rows become contextual injects; the kind is read from the kind, type
+// and notes columns: "Contingent", "Contingent Inject" and "Contingency"
+// are contingent, "Contextual" contextual, anything else primary). In both
+// modes rows without a number, time, subject or message (colour keys and
+// legends under the table) are not injects and are listed as Problems,
+// and empty rows are skipped. Always fatal: no header, no injects, an
+// unreadable file, a sheet that does not exist or has no header.
 //
 // Workbooks: each sheet with a header is a candidate; ReadMSEL takes the
 // first visible one unless ReadOptions.Sheet names another (hidden ones
-// included); Sheets lists them.
+// included) and lists the others as a Problem; Sheets lists them all.
 //
 // # Writing an MSEL
 //
@@ -50,7 +57,10 @@
 // reading the file back gives the same scenario: scenario rows ("scenario
 // code", "scenario name", "scenario objective" ...) above the table in CSV,
 // on a "Scenario" sheet in XLSX; then one row per inject with one column
-// per field, times as t+mm:ss and deadlines as Go durations (1m30s).
+// per field, times as t+mm:ss and deadlines as Go durations (1m30s). A CSV
+// cell is written as it is: a text starting with "=" is a formula to a
+// spreadsheet that opens the file, so open exported files from others with
+// care.
 package register
 
 import (
@@ -746,6 +756,9 @@ func (rd *reader) readInject(x *row, get func(field) string, names []string, whe
 	if d := get(fDay); d != "" {
 		if k, ok := parseDay(d); ok && k >= 1 {
 			x.day = k
+			if !x.hasTime {
+				in.Notes = strings.TrimPrefix(in.Notes+"\nDay: "+d, "\n")
+			}
 		} else {
 			rd.fail(n, col(fDay, "day"), "%q is not a day number; kept in the notes", d)
 			in.Notes = strings.TrimPrefix(in.Notes+"\nDay: "+d, "\n")

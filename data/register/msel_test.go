@@ -523,6 +523,21 @@ func TestParseTimes(t *testing.T) {
 	}
 }
 
+func TestDays(t *testing.T) {
+	csv := "number,Day,time,subject\n1,1,10:00,a\n2,Day 2,09:00,b\n3,2,,c\n4,soon,,d\n"
+	sc, probs, err := register.ReadMSEL(strings.NewReader(csv), "days.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := sc.Injects
+	if in[0].Offset != 0 || in[1].Offset != 23*time.Hour || in[2].Timed || in[2].Notes != "Day: 2" || in[3].Notes != "Day: soon" {
+		t.Errorf("days: %v %v %v %q %q", in[0].Offset, in[1].Offset, in[2].Timed, in[2].Notes, in[3].Notes)
+	}
+	if !hasProblem(probs, `row 5, column "Day": "soon" is not a day number`) {
+		t.Errorf("problems: %v", probs)
+	}
+}
+
 func TestNotAnMSEL(t *testing.T) {
 	for name, text := range map[string]string{
 		"no header":   "a,b,c\n1,2,3\n",
