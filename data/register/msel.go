@@ -70,6 +70,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -273,8 +274,15 @@ func ReadMSELWith(r io.Reader, name string, opt ReadOptions) (store.Scenario, []
 		}
 	}
 	sc, more, err := readTable(name, pick, pre, opt)
+	if err == nil && len(others) > 0 && sc.Code == strings.TrimSuffix(name, filepath.Ext(name)) {
+		// A code of its own for each sheet of the workbook.
+		sc.Code += "-" + strings.Trim(nonCode.ReplaceAllString(pick.name, "-"), "-")
+	}
 	return sc, append(probs, more...), err
 }
+
+// nonCode are the runs of characters a default scenario code leaves out.
+var nonCode = regexp.MustCompile(`[^\pL\pN]+`)
 
 // SheetInfo describes one worksheet of a workbook.
 type SheetInfo struct {

@@ -104,6 +104,9 @@ func TestCoorsField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sc.Code != "msel-coors-field-fse-Iteration-1" {
+		t.Errorf("code %q", sc.Code)
+	}
 	if len(sc.Injects) != 79 || !strings.Contains(sc.Name, "Iteration #1") {
 		t.Fatalf("%d injects from %q, want 79 from Iteration #1", len(sc.Injects), sc.Name)
 	}
