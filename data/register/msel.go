@@ -217,6 +217,17 @@ func ReadMSELWith(r io.Reader, name string, opt ReadOptions) (store.Scenario, []
 		sc, more, err := readTable(name, sh, nil, opt)
 		return sc, append(probs, more...), err
 	}
+	return readWorkbook(b, name, opt)
+}
+
+// readWorkbook reads the MSEL of an XLSX file. A workbook so damaged
+// that the Excel library fails on it is an error, not a crash.
+func readWorkbook(b []byte, name string, opt ReadOptions) (sc store.Scenario, probs []Problem, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sc, probs, err = store.Scenario{}, nil, fmt.Errorf("%s: a damaged Excel workbook (%v)", name, r)
+		}
+	}()
 	f, err := openXLSX(b, name)
 	if err != nil {
 		return store.Scenario{}, nil, err
@@ -227,7 +238,6 @@ func ReadMSELWith(r io.Reader, name string, opt ReadOptions) (store.Scenario, []
 		return store.Scenario{}, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var pick *sheet
-	var probs []Problem
 	if opt.Sheet != "" {
 		for i, in := range infos {
 			if in.Name == opt.Sheet {
@@ -296,7 +306,12 @@ type SheetInfo struct {
 
 // Sheets lists the worksheets of the XLSX file at path, in workbook
 // order.
-func Sheets(path string) ([]SheetInfo, error) {
+func Sheets(path string) (infos []SheetInfo, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			infos, err = nil, fmt.Errorf("%s: a damaged Excel workbook (%v)", filepath.Base(path), r)
+		}
+	}()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

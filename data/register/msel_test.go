@@ -578,6 +578,13 @@ func FuzzReadMSELCSV(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
+	var x bytes.Buffer
+	sc := fullScenario()
+	sc.Injects = sc.Injects[:2]
+	if err := register.WriteMSELXLSX(&x, sc); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(x.Bytes())
 	f.Add([]byte("MSEL #,Real Time,Player,SENT FROM,Subject,Script,Location\n1,07:29 PM,A,B,C,D,E\n1,0.5,A,B,C,D,E\n,,,,,,legend\n"))
 	f.Add([]byte("序号,时间,发送方,接收方,主题\n1,t+00:00,a,b,c\n2,10:00,a,b,c\n"))
 	f.Add([]byte("number,time,kind,expect ack,condition after,condition missing,condition within\n1,t+1:00,contingent,1m,2,ack,5s\n2,,,,1,resolve,x\n"))
