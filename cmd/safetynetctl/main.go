@@ -83,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdSend(ctx, args, stdout)
 	case "simulate":
 		return cmdSimulate(ctx, args, stdout)
+	case "drill":
+		return cmdDrill(ctx, args, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
