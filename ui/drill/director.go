@@ -51,7 +51,7 @@ func NewDirectorPanel() *DirectorPanel {
 	p.Stop.Importance = widget.DangerImportance
 	p.clock = canvas.NewText(FormatClock(0), theme.Color(theme.ColorNameForeground))
 	p.clock.TextSize = theme.TextSize() * 2.2
-	p.clock.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	p.clock.TextStyle = fyne.TextStyle{Bold: true}
 	p.state = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.message = widget.NewLabel("")
 	p.message.Wrapping = fyne.TextWrapWord

@@ -113,17 +113,17 @@ type InjectEditor struct {
 	bad     map[string]string // fields whose text does not parse, with why
 
 	number, at, titleZh, titleEn, location, source, from, to *widget.Entry
-	ack, assign, onScene, radius, resolve, after, within      *widget.Entry
-	messageZh, messageEn, notes                               *widget.Entry
-	timed                                                     *widget.Check
-	kind, typ, severity, format, objective, missing           *choice
-	place                                                     *widget.Label
-	pick, clear                                               *widget.Button
-	fields                                                    map[string]*field
-	condition                                                 *fyne.Container
-	empty                                                     *widget.Label
-	form                                                      *widget.Form
-	body                                                      *fyne.Container
+	ack, assign, onScene, radius, resolve, after, within     *widget.Entry
+	messageZh, messageEn, notes                              *widget.Entry
+	timed                                                    *widget.Check
+	kind, typ, severity, format, objective, missing          *choice
+	place                                                    *widget.Label
+	pick, clear                                              *widget.Button
+	fields                                                   map[string]*field
+	condition                                                *fyne.Container
+	empty                                                    *widget.Label
+	form                                                     *widget.Form
+	body                                                     *fyne.Container
 }
 
 // NewInjectEditor returns an editor showing no inject.
@@ -207,7 +207,7 @@ func NewInjectEditor() *InjectEditor {
 	e.fields[FieldRadius] = e.fields[FieldOnScene]
 	e.form = widget.NewForm(items...)
 	cond := f(FieldCondition, container.NewGridWithColumns(3, e.after, e.missing, e.within))
-	e.condition = container.NewVBox(widget.NewLabelWithStyle(lang.L("Fires when inject … was not … within"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+	e.condition = container.NewVBox(widget.NewLabelWithStyle(lang.L("Fires when inject … was not … within"), fyne.TextAlignLeading, fyne.TextStyle{}),
 		cond.obj, cond.problem)
 	e.empty = widget.NewLabel(lang.L("Select an inject on the timeline or the map, or add one."))
 	e.empty.Wrapping = fyne.TextWrapWord

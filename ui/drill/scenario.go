@@ -61,7 +61,7 @@ func NewScenarioForm() *ScenarioForm {
 	f.form = widget.NewForm(
 		fl(FieldCode, f.code).item(lang.L("Code")),
 		fl(FieldName, container.NewGridWithColumns(2, f.nameZh, f.nameEn)).item(lang.L("Name zh / en")),
-		fl("description", f.description).item(lang.L("Description")),
+		fl("description", f.description).item(lang.L("Narrative")),
 		fl(FieldObjectives, f.objectives).item(lang.L("Objectives")),
 		fl("exercises", f.exercises).item(lang.L("Exercises")),
 		fl("norm", f.norm).item(lang.L("Norm")),

@@ -275,18 +275,20 @@ func (t *Timeline) Dragged(e *fyne.DragEvent) {
 	if t.drag == nil {
 		start := e.Position.Subtract(e.Dragged)
 		d := &timelineDrag{i: t.chipAt(start)}
+		if d.i >= 0 {
+			chips, _ := t.layout(w)
+			for _, c := range chips {
+				if c.i == d.i {
+					d.grab = c.centre().X - start.X
+				}
+			}
+			in := t.injects[d.i]
+			d.offset, d.timed = in.Offset, in.Timed
+		}
 		t.drag = d
 		if d.i < 0 {
 			return
 		}
-		chips, _ := t.layout(w)
-		for _, c := range chips {
-			if c.i == d.i {
-				d.grab = c.centre().X - start.X
-			}
-		}
-		in := t.injects[d.i]
-		d.offset, d.timed = in.Offset, in.Timed
 	}
 	d := t.drag
 	if d.i < 0 {
