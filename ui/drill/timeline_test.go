@@ -182,7 +182,7 @@ func TestTimelineTapSelectsAndShowsState(t *testing.T) {
 	for _, o := range test.WidgetRenderer(tl).Objects() {
 		switch c := o.(type) {
 		case *canvas.Line:
-			x := 14 + float32((4 * time.Minute).Seconds()/1.5625)
+			x := 14 + float32((4*time.Minute).Seconds()/1.5625)
 			if c.Position1.X == x && c.Position2.X == x && c.StrokeWidth == 2 {
 				cursor = true
 			}
