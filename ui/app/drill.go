@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"safetynet/data/store"
+	"safetynet/geo/viewport"
 	"safetynet/ui/drill"
 	"safetynet/ui/locale"
 	"safetynet/ui/mapview"
@@ -36,12 +37,14 @@ type drillMode struct {
 	places    map[string]orb.Point
 	placesGen int
 	saving    bool
+	fit       bool // the view is to show the injects at the next drawing
 
 	add, remove, save, newSc *widget.Button
 	status                   *widget.Label
 	left, bottom             fyne.CanvasObject
 	injectTab, scTab, dirTab *container.TabItem
 	savedLeft                fyne.CanvasObject // the layer panel, while drill mode shows
+	offsets                  [2]float64        // the splits' offsets before drill mode
 	director                 drill.Director
 	tick                     context.CancelFunc
 }
@@ -50,7 +53,10 @@ func newDrillMode(x *App) *drillMode {
 	d := &drillMode{x: x, wb: drill.NewWorkbench()}
 	d.toggle = widget.NewCheck(lang.L("Drill"), func(on bool) { d.request(on) })
 	d.wb.OnChange = d.changed
-	d.wb.OnSelect = func(int) { d.drawMarks() }
+	d.wb.OnSelect = func(int) {
+		d.drawMarks()
+		d.showProblems()
+	}
 	d.wb.Editor.OnPick = d.pickPlace
 	d.add = widget.NewButtonWithIcon(lang.L("Add inject here"), fynetheme.ContentAddIcon(), d.addHere)
 	d.remove = widget.NewButtonWithIcon(lang.L("Delete inject"), fynetheme.DeleteIcon(), func() { d.wb.Remove(d.wb.Selected()) })
@@ -65,7 +71,9 @@ func newDrillMode(x *App) *drillMode {
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(scenarioTitle(d.scenarios[i])) })
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*widget.Label).SetText(scenarioTitle(d.scenarios[i]))
+		})
 	d.list.OnSelected = func(i widget.ListItemID) {
 		if i >= len(d.scenarios) || d.scenarios[i].Code == d.wb.Scenario().Code && !d.wb.Dirty() {
 			return
@@ -178,8 +186,17 @@ func (d *drillMode) enter() {
 	x.tabs.Items = []*container.TabItem{d.injectTab, d.scTab, d.dirTab}
 	x.tabs.Select(d.injectTab)
 	x.tabs.Refresh()
-	x.centre.Objects = []fyne.CanvasObject{container.New(&planLayout{table: func(int) float32 { return d.bottom.MinSize().Height }}, x.m, widget.NewSeparator(), d.bottom)}
+	d.offsets = [2]float64{x.outer.Offset, x.inner.Offset}
+	x.outer.SetOffset(drillLeftOffset)
+	x.inner.SetOffset(drillInnerOffset)
+	x.centre.Objects = []fyne.CanvasObject{container.New(&drillLayout{bottom: d.bottom}, x.m, widget.NewSeparator(), d.bottom)}
 	x.centre.Refresh()
+	// The theme may have changed while they were not shown.
+	d.wb.Editor.Refresh()
+	d.wb.Properties.Refresh()
+	d.wb.Director.Refresh()
+	d.left.Refresh()
+	d.bottom.Refresh()
 	d.readList()
 	d.readPlaces()
 	d.changed()
@@ -208,7 +225,41 @@ func (d *drillMode) leave() {
 	x.tabs.Refresh()
 	x.centre.Objects = []fyne.CanvasObject{x.m}
 	x.centre.Refresh()
+	if d.offsets != [2]float64{} {
+		x.outer.SetOffset(d.offsets[0])
+		x.inner.SetOffset(d.offsets[1])
+	}
 }
+
+// Drill mode's share of the window: the scenario list's and the editor's
+// widths as fractions of the window and of what is right of the list.
+const (
+	drillLeftOffset  = 0.16
+	drillInnerOffset = 0.66
+)
+
+// drillLayout puts the map above the timeline and its tools, which get
+// the height they ask for, at most half.
+type drillLayout struct{ bottom fyne.CanvasObject }
+
+// Layout places the map, a separator and the timeline.
+func (l *drillLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if len(objs) != 3 {
+		return
+	}
+	sep := fynetheme.SeparatorThicknessSize()
+	bottom := min(l.bottom.MinSize().Height, size.Height/2)
+	top := size.Height - bottom - sep
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, top))
+	objs[1].Move(fyne.NewPos(0, top))
+	objs[1].Resize(fyne.NewSize(size.Width, sep))
+	objs[2].Move(fyne.NewPos(0, top+sep))
+	objs[2].Resize(fyne.NewSize(size.Width, bottom))
+}
+
+// MinSize is small: the window's own minimum decides.
+func (l *drillLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(200, 200) }
 
 // follow updates the director's panel a few times a second while a
 // director is set and the mode is on.
@@ -258,11 +309,18 @@ func (d *drillMode) newScenario() {
 	d.list.UnselectAll()
 }
 
-// load shows sc.
+// load shows sc, and its injects on the map once their places are
+// known.
 func (d *drillMode) load(sc store.Scenario) {
 	d.wb.Load(sc)
+	d.fit = true
 	d.changed()
 	d.wb.MarkSaved()
+	for i, s := range d.scenarios {
+		if s.Code == sc.Code {
+			d.list.Select(i)
+		}
+	}
 }
 
 // readList reads the open file's scenarios in the background.
@@ -318,13 +376,15 @@ func (d *drillMode) readPlaces() {
 		defer cancel()
 		places, err := featurePlaces(ctx, s)
 		hand(func() {
-			if gen != d.placesGen || err != nil {
-				return // without the codes every code is accepted
+			if gen == d.placesGen && err == nil { // without the codes every code is accepted
+				d.places = places
+				d.wb.SetCodes(func(c string) bool { _, ok := places[c]; return ok })
+				d.drawMarks()
+				d.showProblems()
 			}
-			d.places = places
-			d.wb.SetCodes(func(c string) bool { _, ok := places[c]; return ok })
-			d.drawMarks()
-			d.showProblems()
+			if settled != nil {
+				settled()
+			}
 		})
 	}()
 }
@@ -525,6 +585,16 @@ func (d *drillMode) drawMarks() {
 		}
 		marks = append(marks, mapview.Mark{ID: strconv.Itoa(i), At: at, Text: in.Number, Colour: drill.Colour, Selected: i == sel})
 	}
+	if d.fit && len(marks) > 0 && (d.places != nil || d.x.store == nil) {
+		d.fit = false
+		b := orb.Bound{Min: marks[0].At, Max: marks[0].At}
+		for _, mk := range marks {
+			b = b.Extend(mk.At)
+		}
+		size := d.x.m.Size()
+		v := viewport.Fit(b, float64(max(size.Width, 400)), float64(max(size.Height, 300)), 56)
+		d.x.m.FlyTo(b.Center(), min(v.Zoom, 18.5))
+	}
 	d.x.m.SetMarks(marks, func(id string) {
 		if i, err := strconv.Atoi(id); err == nil {
 			d.wb.Select(i)
@@ -593,3 +663,4 @@ func (d *drillMode) saveThen(then func()) {
 		})
 	}()
 }
+

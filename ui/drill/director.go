@@ -79,6 +79,13 @@ func NewDirectorPanel() *DirectorPanel {
 	return p
 }
 
+// Refresh redraws the panel in the current theme.
+func (p *DirectorPanel) Refresh() {
+	p.show(p.last)
+	refreshAll(p.box)
+	p.BaseWidget.Refresh()
+}
+
 // CreateRenderer lays the panel out.
 func (p *DirectorPanel) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.box) }
 

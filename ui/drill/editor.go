@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 	"github.com/paulmach/orb"
 
@@ -32,8 +33,23 @@ func newField(obj fyne.CanvasObject) *field {
 	return &field{obj: obj, problem: p}
 }
 
-func (f *field) item(label string) *widget.FormItem {
-	return widget.NewFormItem(label, container.NewVBox(f.obj, f.problem))
+// formItem is a field with its label.
+type formItem struct {
+	label string
+	f     *field
+}
+
+func (f *field) item(label string) formItem { return formItem{label, f} }
+
+// newForm lays items out in two columns: the labels, right-aligned, and
+// the fields with their problems under them.
+func newForm(items ...formItem) *fyne.Container {
+	var objs []fyne.CanvasObject
+	for _, it := range items {
+		l := widget.NewLabelWithStyle(it.label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+		objs = append(objs, container.NewVBox(l), container.NewVBox(it.f.obj, it.f.problem))
+	}
+	return container.New(layout.NewFormLayout(), objs...)
 }
 
 func (f *field) say(text string) {
@@ -122,7 +138,7 @@ type InjectEditor struct {
 	fields                                                   map[string]*field
 	condition                                                *fyne.Container
 	empty                                                    *widget.Label
-	form                                                     *widget.Form
+	sections                                                 *widget.Accordion
 	body                                                     *fyne.Container
 }
 
@@ -145,11 +161,11 @@ func NewInjectEditor() *InjectEditor {
 	e.number = entry("5-A")
 	e.at = entry("t+05:00")
 	e.timed = widget.NewCheck(lang.L("Timed"), func(bool) { e.edited() })
-	e.titleZh, e.titleEn = entry(""), entry("")
+	e.titleZh, e.titleEn = entry("中文"), entry("English")
 	e.messageZh, e.messageEn = multi(), multi()
 	e.location = entry(lang.L("code, e.g. CAM-012"))
-	e.source, e.from, e.to = entry("sensor:SD-19"), entry(""), entry("")
-	e.ack, e.assign, e.onScene, e.resolve = entry("60"), entry("1:30"), entry("3:00"), entry("")
+	e.source, e.from, e.to = entry("sensor:SD-19"), entry(lang.L("from")), entry(lang.L("to"))
+	e.ack, e.assign, e.onScene, e.resolve = entry(lang.L("seconds or m:ss")), entry(lang.L("seconds or m:ss")), entry(lang.L("seconds or m:ss")), entry(lang.L("seconds or m:ss"))
 	e.radius = entry(strconv.FormatFloat(store.DefaultOnSceneRadius, 'f', -1, 64))
 	e.after, e.within = entry("1"), entry("1:00")
 	e.notes = multi()
@@ -164,7 +180,7 @@ func NewInjectEditor() *InjectEditor {
 	e.severity = newChoice([]string{"minor", "moderate", "severe", "extreme"},
 		[]string{lang.L("Minor"), lang.L("Moderate"), lang.L("Severe"), lang.L("Extreme")}, changed)
 	e.format = newChoice([]string{store.FormatJSON, store.FormatCAP, store.FormatCoT, ""},
-		[]string{"JSON", "CAP 1.2", "CoT", lang.L("Other means (phone, radio)")}, changed)
+		[]string{"JSON", "CAP 1.2", "CoT", lang.L("Other (phone, radio)")}, changed)
 	e.objective = newChoice(nil, nil, changed)
 	e.missing = newChoice([]string{store.StepAck, store.StepAssign, store.StepOnScene, store.StepResolve},
 		[]string{lang.L("acknowledged"), lang.L("assigned"), lang.L("on scene"), lang.L("resolved")}, changed)
@@ -183,38 +199,72 @@ func NewInjectEditor() *InjectEditor {
 		return fl
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
-	items := []*widget.FormItem{
+	event := newForm(
 		f(FieldNumber, e.number).item(lang.L("Number")),
 		f(FieldTime, container.NewBorder(nil, nil, nil, e.timed, e.at)).item(lang.L("Time")),
 		f("kind", e.kind).item(lang.L("Kind")),
 		f(FieldType, e.typ).item(lang.L("Type")),
 		f("severity", e.severity).item(lang.L("Severity")),
-		f("title", pair(e.titleZh, e.titleEn)).item(lang.L("Title zh / en")),
-		f("message_zh", e.messageZh).item(lang.L("Message (zh)")),
-		f("message_en", e.messageEn).item(lang.L("Message (en)")),
+		f("title", pair(e.titleZh, e.titleEn)).item(lang.L("Title")),
+		f("message_zh", e.messageZh).item(lang.L("Message 中文")),
+		f("message_en", e.messageEn).item(lang.L("Message English")),
 		f("format", e.format).item(lang.L("Format")),
+	)
+	where := newForm(
 		f(FieldLocation, container.NewVBox(container.NewBorder(nil, nil, nil, e.pick, e.location),
 			container.NewBorder(nil, nil, nil, e.clear, e.place))).item(lang.L("Place")),
 		f("source", e.source).item(lang.L("Source")),
-		f("from_to", pair(e.from, e.to)).item(lang.L("From / to")),
-		f(FieldAck, e.ack).item(lang.L("Acknowledge within (s)")),
-		f(FieldAssign, e.assign).item(lang.L("Assign within (s)")),
-		f(FieldOnScene, pair(e.onScene, e.radius)).item(lang.L("On scene within (s) / radius (m)")),
-		f(FieldResolve, e.resolve).item(lang.L("Resolve within (s)")),
+		f("from_to", pair(e.from, e.to)).item(lang.L("From, to")),
+	)
+	expect := newForm(
+		f(FieldAck, e.ack).item(lang.L("Ack within")),
+		f(FieldAssign, e.assign).item(lang.L("Assign within")),
+		f(FieldOnScene, pair(e.onScene, e.radius)).item(lang.L("On scene within, m")),
+		f(FieldResolve, e.resolve).item(lang.L("Resolve within")),
 		f(FieldObjective, e.objective).item(lang.L("Objective")),
 		f("notes", e.notes).item(lang.L("Notes")),
-	}
+	)
 	e.fields[FieldRadius] = e.fields[FieldOnScene]
-	e.form = widget.NewForm(items...)
 	cond := f(FieldCondition, container.NewGridWithColumns(3, e.after, e.missing, e.within))
 	e.condition = container.NewVBox(widget.NewLabelWithStyle(lang.L("Fires when inject … was not … within"), fyne.TextAlignLeading, fyne.TextStyle{}),
 		cond.obj, cond.problem)
 	e.empty = widget.NewLabel(lang.L("Select an inject on the timeline or the map, or add one."))
 	e.empty.Wrapping = fyne.TextWrapWord
-	e.body = container.NewVBox(e.form, e.condition)
+	e.sections = widget.NewAccordion(
+		widget.NewAccordionItem(lang.L("Event"), event),
+		widget.NewAccordionItem(lang.L("Place and people"), where),
+		widget.NewAccordionItem(lang.L("Expected actions"), container.NewVBox(expect, e.condition)),
+	)
+	e.sections.MultiOpen = true
+	e.sections.Open(0)
+	e.body = container.NewVBox(e.sections)
 	e.body.Hide()
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// Refresh redraws every field, hidden or not, in the current theme.
+func (e *InjectEditor) Refresh() {
+	refreshAll(e.empty)
+	refreshAll(e.body)
+	e.BaseWidget.Refresh()
+}
+
+// refreshAll refreshes every widget in containers and accordions under o.
+func refreshAll(o fyne.CanvasObject) {
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, k := range c.Objects {
+			refreshAll(k)
+		}
+	case *widget.Accordion:
+		for _, it := range c.Items {
+			refreshAll(it.Detail)
+		}
+		c.Refresh()
+	default:
+		o.Refresh()
+	}
 }
 
 // CreateRenderer lays the editor out.
@@ -292,7 +342,7 @@ func (e *InjectEditor) load() {
 	codes, words := []string{""}, []string{lang.L("(none)")}
 	for _, o := range e.sc.Objectives {
 		codes = append(codes, o.Code)
-		words = append(words, objectiveWord(o))
+		words = append(words, o.Code)
 	}
 	e.objective.codes, e.objective.Options = codes, words
 	e.objective.set(in.Objective)
@@ -307,14 +357,6 @@ func (e *InjectEditor) load() {
 		e.within.SetText("")
 	}
 	e.showCondition(in.Kind == store.InjectContingent)
-}
-
-func objectiveWord(o store.Objective) string {
-	t := o.Text.Label(locale.Current())
-	if t == "" {
-		return o.Code
-	}
-	return o.Code + ": " + t
 }
 
 func (e *InjectEditor) showCondition(on bool) {
@@ -442,7 +484,17 @@ func (e *InjectEditor) check() {
 			t = says[FieldRadius]
 		}
 		f.say(t)
+		if sec, ok := sectionOf[key]; t != "" && ok && !e.sections.Items[sec].Open {
+			e.sections.Open(sec) // a problem is never hidden
+		}
 	}
+}
+
+// sectionOf is the editor's section of each field that can have a
+// problem: the event, the place, the expected actions.
+var sectionOf = map[string]int{
+	FieldNumber: 0, FieldTime: 0, FieldType: 0, FieldLocation: 1,
+	FieldAck: 2, FieldAssign: 2, FieldOnScene: 2, FieldResolve: 2, FieldObjective: 2, FieldCondition: 2,
 }
 
 // Problems returns what is wrong: text in the inject shown that does not

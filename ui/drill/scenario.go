@@ -28,7 +28,7 @@ type ScenarioForm struct {
 	description, objectives         *widget.Entry
 	norm                            *choice
 	fields                          map[string]*field
-	form                            *widget.Form
+	form                            *fyne.Container
 }
 
 // NewScenarioForm returns a form editing no scenario.
@@ -58,7 +58,7 @@ func NewScenarioForm() *ScenarioForm {
 		f.fields[key] = x
 		return x
 	}
-	f.form = widget.NewForm(
+	f.form = newForm(
 		fl(FieldCode, f.code).item(lang.L("Code")),
 		fl(FieldName, container.NewGridWithColumns(2, f.nameZh, f.nameEn)).item(lang.L("Name zh / en")),
 		fl("description", f.description).item(lang.L("Narrative")),
@@ -68,6 +68,12 @@ func NewScenarioForm() *ScenarioForm {
 	)
 	f.ExtendBaseWidget(f)
 	return f
+}
+
+// Refresh redraws every field in the current theme.
+func (f *ScenarioForm) Refresh() {
+	refreshAll(f.form)
+	f.BaseWidget.Refresh()
 }
 
 // CreateRenderer lays the form out.

@@ -367,7 +367,7 @@ func (r *timelineRenderer) Refresh() {
 		return
 	}
 	fg := theme.Color(theme.ColorNameForeground)
-	muted := theme.Color(theme.ColorNameDisabled)
+	muted := withAlpha(fg, 0x99)
 	small := theme.CaptionTextSize()
 	chips, rows := t.layout(w)
 	var objs []fyne.CanvasObject

@@ -2,6 +2,7 @@ package mapview
 
 import (
 	"image/color"
+	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -12,6 +13,7 @@ import (
 
 	"safetynet/data/demo"
 	"safetynet/data/store"
+	"safetynet/geo/viewport"
 )
 
 // TestMarksTapAndDraw: marks are drawn at their places, the selected one
@@ -38,14 +40,18 @@ func TestMarksTapAndDraw(t *testing.T) {
 			discs[c.Size().Width] = c.Position().Add(fyne.NewPos(c.Size().Width/2, c.Size().Height/2))
 		}
 	}
-	if p, ok := discs[markSize]; !ok || p != fyne.NewPos(200, 200) {
-		t.Errorf("mark 1 drawn at %v (sizes %v), want a %d px disc at 200,200", p, discs, markSize)
+	// Heads stand on stems above their places; feet mark the places.
+	if p, ok := discs[markSize]; !ok || p != fyne.NewPos(200, 200-markSize/2-markStem) {
+		t.Errorf("mark 1's head at %v (sizes %v), want a %d px disc above 200,200", p, discs, markSize)
 	}
-	if p, ok := discs[markSize+6]; !ok || p != fyne.NewPos(400, 150) {
-		t.Errorf("selected mark drawn at %v (sizes %v), want a larger disc at 400,150", p, discs)
+	if p, ok := discs[markSize+6]; !ok || p != fyne.NewPos(400, 150-(markSize+6)/2-markStem) {
+		t.Errorf("selected mark's head at %v (sizes %v), want a larger disc above 400,150", p, discs)
 	}
-	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(205, 196)})
-	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(399, 152)})
+	if p, ok := discs[7]; !ok || p.X != 200 && p.X != 400 {
+		t.Errorf("no foot at a mark's place: %v", discs)
+	}
+	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(205, 196)})                         // mark 1's foot
+	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(398, 150-(markSize+6)/2-markStem)}) // mark 2's head
 	if len(tapped) != 2 || tapped[0] != "1" || tapped[1] != "2" {
 		t.Errorf("taps on the marks reported %q, want [1 2]", tapped)
 	}
@@ -97,5 +103,28 @@ func TestPickReportsPlaceAndFeature(t *testing.T) {
 	m.Tapped(&fyne.PointEvent{Position: fyne.NewPos(float32(at[0]), float32(at[1]))})
 	if len(got) != 2 || m.Selected().FID != cam.FID {
 		t.Errorf("the click after the pick did not select: %+v", got)
+	}
+}
+
+// TestMarksAtOnePlaceFanOut: marks at one place stand side by side, each
+// head clickable on its own.
+func TestMarksAtOnePlaceFanOut(t *testing.T) {
+	v := viewport.Viewport{Center: demo.Origin, Zoom: 18, Width: 400, Height: 300}
+	at := v.ToLonLat(orb.Point{200, 150})
+	marks := []Mark{{ID: "1", At: at, Text: "1"}, {ID: "3", At: at, Text: "3"}, {ID: "3-A", At: at, Text: "3-A"}}
+	pm := layoutMarks(v, marks)
+	if len(pm) != 3 {
+		t.Fatalf("%d marks laid out", len(pm))
+	}
+	for k := 1; k < 3; k++ {
+		if gap := pm[k].hx - pm[k-1].hx; gap < markSize {
+			t.Errorf("heads %d and %d are %.1f px apart, overlapping", k-1, k, gap)
+		}
+		if pm[k].x != pm[0].x || pm[k].y != pm[0].y {
+			t.Errorf("mark %d's foot moved: %v,%v", k, pm[k].x, pm[k].y)
+		}
+	}
+	if mid := (pm[0].hx + pm[2].hx) / 2; math.Abs(mid-200) > 1 {
+		t.Errorf("the fan is centred on %.1f, not on the place at 200", mid)
 	}
 }
