@@ -663,4 +663,3 @@ func (d *drillMode) saveThen(then func()) {
 		})
 	}()
 }
-
