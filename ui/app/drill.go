@@ -161,7 +161,10 @@ func (d *drillMode) askUnsaved(then func()) {
 		d.wb.MarkSaved()
 		then()
 	})
-	keep := widget.NewButton(lang.L("Keep editing"), func() { dlg.Hide() })
+	keep := widget.NewButton(lang.L("Keep editing"), func() {
+		dlg.Hide()
+		d.selectListed()
+	})
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Unsaved scenario"), msg, x.win)
 	dlg.SetButtons([]fyne.CanvasObject{keep, drop, saveB})
 	dlg.Resize(fyne.NewSize(440, 160))
@@ -305,7 +308,19 @@ func (d *drillMode) newScenario() {
 			break
 		}
 	}
-	d.load(store.Scenario{Code: code, Norm: store.NormMFS135, Names: store.Names{NameZh: lang.L("New drill"), NameEn: "New drill"}})
+	d.load(store.Scenario{Code: code, Norm: store.NormMFS135, Names: store.Names{NameZh: "新演练", NameEn: "New drill"}})
+	d.list.UnselectAll()
+}
+
+// selectListed selects the scenario shown in the list, if it is there.
+func (d *drillMode) selectListed() {
+	code := d.wb.Scenario().Code
+	for i, s := range d.scenarios {
+		if s.Code == code {
+			d.list.Select(i)
+			return
+		}
+	}
 	d.list.UnselectAll()
 }
 
@@ -316,11 +331,7 @@ func (d *drillMode) load(sc store.Scenario) {
 	d.fit = true
 	d.changed()
 	d.wb.MarkSaved()
-	for i, s := range d.scenarios {
-		if s.Code == sc.Code {
-			d.list.Select(i)
-		}
-	}
+	d.selectListed()
 }
 
 // readList reads the open file's scenarios in the background.
@@ -629,6 +640,7 @@ func (d *drillMode) saveThen(then func()) {
 		d.showProblems()
 		return
 	}
+	d.wb.Sort()
 	sc := d.wb.Scenario()
 	now := time.Now().UTC()
 	if sc.Created.IsZero() {

@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -164,3 +165,25 @@ func TestCheck(t *testing.T) {
 type sampleEdit struct{ sc store.Scenario }
 
 func (e *sampleEdit) in(i int) *store.Inject { return &e.sc.Injects[i] }
+
+func TestSortInjects(t *testing.T) {
+	m := time.Minute
+	ins := []store.Inject{
+		{Number: "0"}, // nothing timed before it: first
+		{Number: "3", Offset: 3 * m, Timed: true},
+		{Number: "3-A"}, // follows 3
+		{Number: "1", Offset: m, Timed: true},
+		{Number: "2", Offset: 2 * m, Timed: true},
+	}
+	order := SortInjects(ins)
+	var got []string
+	for _, in := range ins {
+		got = append(got, in.Number)
+	}
+	if want := "0 1 2 3 3-A"; strings.Join(got, " ") != want {
+		t.Errorf("sorted %q, want %q", got, want)
+	}
+	if want := []int{0, 3, 4, 1, 2}; fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Errorf("old indices %v, want %v", order, want)
+	}
+}

@@ -1,6 +1,7 @@
 package drill
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -144,6 +145,51 @@ func (w *Workbench) Remove(i int) {
 	w.Timeline.SetInjects(w.sc.Injects)
 	w.Select(-1)
 	w.changed(false)
+}
+
+// Sort puts the injects in the order of their times, each untimed one
+// staying after the inject it follows, as the MSEL keeps them; the
+// selection stays on the same inject.
+func (w *Workbench) Sort() {
+	sel := -1
+	if i := w.Selected(); i >= 0 {
+		sel = i
+	}
+	order := SortInjects(w.sc.Injects)
+	now := -1
+	for k, i := range order {
+		if i == sel {
+			now = k
+		}
+	}
+	w.Timeline.SetInjects(w.sc.Injects)
+	w.Select(now)
+}
+
+// SortInjects sorts injects in place by time, stably, each untimed
+// inject keeping its place after the inject before it; it returns the
+// old index of each inject in the new order.
+func SortInjects(injects []store.Inject) []int {
+	type keyed struct {
+		key time.Duration
+		old int
+		in  store.Inject
+	}
+	ks := make([]keyed, len(injects))
+	last := time.Duration(-1)
+	for i, in := range injects {
+		if in.Timed {
+			last = in.Offset
+		}
+		ks[i] = keyed{last, i, in}
+	}
+	sort.SliceStable(ks, func(a, b int) bool { return ks[a].key < ks[b].key })
+	order := make([]int, len(ks))
+	for i, k := range ks {
+		injects[i] = k.in
+		order[i] = k.old
+	}
+	return order
 }
 
 // nextNumber returns one more than the highest whole number in use.
