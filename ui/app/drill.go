@@ -328,7 +328,7 @@ func (d *drillMode) selectListed() {
 // known.
 func (d *drillMode) load(sc store.Scenario) {
 	d.wb.Load(sc)
-	d.fit = true
+	d.fit = len(sc.Injects) > 0
 	d.changed()
 	d.wb.MarkSaved()
 	d.selectListed()
@@ -561,11 +561,15 @@ func (d *drillMode) showProblems() {
 		if !d.saving {
 			d.save.Enable()
 		}
-		if d.wb.Dirty() {
-			d.status.SetText(lang.L("{{.N}} injects · not saved", map[string]any{"N": len(d.wb.Scenario().Injects)}))
-		} else {
-			d.status.SetText(lang.L("{{.N}} injects", map[string]any{"N": len(d.wb.Scenario().Injects)}))
+		n := len(d.wb.Scenario().Injects)
+		text := lang.L("{{.N}} injects", map[string]any{"N": n})
+		if n == 1 {
+			text = lang.L("1 inject")
 		}
+		if d.wb.Dirty() {
+			text = lang.L("{{.Injects}} · not saved", map[string]any{"Injects": text})
+		}
+		d.status.SetText(text)
 		d.status.Importance = widget.MediumImportance
 		d.status.Refresh()
 		return

@@ -364,6 +364,7 @@ func (r *timelineRenderer) Refresh() {
 	w := size.Width
 	if w <= tlPadL+tlPadR {
 		r.objects = nil
+		canvas.Refresh(t)
 		return
 	}
 	fg := theme.Color(theme.ColorNameForeground)
@@ -521,6 +522,7 @@ func (r *timelineRenderer) Refresh() {
 		objs = append(objs, back, l)
 	}
 	r.objects = objs
+	canvas.Refresh(t) // the objects are new: the canvas must draw them
 }
 
 // DragLabel returns what the timeline shows while an inject is dragged:
