@@ -166,6 +166,9 @@ func (p *DirectorPanel) show(st RunStatusView) {
 		p.state.SetText(lang.L("Not started"))
 		p.state.Importance = widget.LowImportance
 	}
+	if p.d == nil {
+		p.state.SetText(lang.L("No drill runner connected"))
+	}
 	p.state.Refresh()
 	p.clock.Refresh()
 }

@@ -50,6 +50,7 @@ func NewScenarioForm() *ScenarioForm {
 	f.objectives = widget.NewMultiLineEntry()
 	f.objectives.PlaceHolder = lang.L("O1: alarm acknowledged within 1 minute")
 	f.objectives.SetMinRowsVisible(3)
+	f.objectives.Wrapping = fyne.TextWrapWord
 	f.objectives.OnChanged = func(string) { f.edited() }
 	f.norm = newChoice([]string{store.NormMFS135, store.NormNFPA1710},
 		[]string{lang.L("1-3-5 (community micro fire station)"), "NFPA 1710"}, func(string) { f.edited() })
