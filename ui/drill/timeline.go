@@ -8,11 +8,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"safetynet/data/store"
+	"safetynet/ui/locale"
 )
 
 // Timeline is a scenario's timeline: a ruler from t+00:00 to a little
@@ -41,6 +43,8 @@ type Timeline struct {
 	nowOn    bool
 	states   map[string]string
 	drag     *timelineDrag
+	hover    int // the inject under the pointer, -1: none
+	hoverAt  fyne.Position
 }
 
 // timelineDrag is an inject being dragged.
@@ -66,7 +70,7 @@ const (
 
 // NewTimeline returns an empty timeline.
 func NewTimeline() *Timeline {
-	t := &Timeline{selected: -1}
+	t := &Timeline{selected: -1, hover: -1}
 	t.ExtendBaseWidget(t)
 	return t
 }
@@ -267,6 +271,48 @@ func (t *Timeline) Tapped(e *fyne.PointEvent) {
 	if t.OnSelect != nil {
 		t.OnSelect(i)
 	}
+}
+
+// MouseIn starts following the pointer.
+func (t *Timeline) MouseIn(e *desktop.MouseEvent) { t.MouseMoved(e) }
+
+// MouseMoved names the inject under the pointer.
+func (t *Timeline) MouseMoved(e *desktop.MouseEvent) {
+	i := t.chipAt(e.Position)
+	if i == t.hover && (i < 0 || e.Position == t.hoverAt) {
+		return
+	}
+	t.hover, t.hoverAt = i, e.Position
+	t.Refresh()
+}
+
+// MouseOut hides the name.
+func (t *Timeline) MouseOut() {
+	if t.hover >= 0 {
+		t.hover = -1
+		t.Refresh()
+	}
+}
+
+// HoverText returns what the timeline says of the inject under the
+// pointer: its number, time and title ("" when none).
+func (t *Timeline) HoverText() string {
+	if t.hover < 0 || t.hover >= len(t.injects) || t.drag != nil {
+		return ""
+	}
+	in := t.injects[t.hover]
+	s := in.Number + " · "
+	if in.Timed {
+		s += FormatClock(in.Offset)
+	} else {
+		s += lang.L("Unscheduled")
+	}
+	if title := in.Title.Label(locale.Current()); title != "" {
+		s += " · " + title
+	} else if in.Type != "" {
+		s += " · " + locale.EventType(in.Type)
+	}
+	return s
 }
 
 // Dragged moves the inject under the pointer where the drag began.
@@ -519,6 +565,19 @@ func (r *timelineRenderer) Refresh() {
 		back.Move(fyne.NewPos(x, y))
 		back.Resize(ls.AddWidthHeight(8, 2))
 		l.Move(fyne.NewPos(x+4, y+1))
+		objs = append(objs, back, l)
+	}
+	// The name of the inject under the pointer, above the lanes.
+	if s := t.HoverText(); s != "" {
+		l := canvas.NewText(s, theme.Color(theme.ColorNameBackground))
+		l.TextSize = small
+		ls := l.MinSize()
+		x := min(max(t.hoverAt.X-ls.Width/2, 0), w-ls.Width-8)
+		back := canvas.NewRectangle(withAlpha(fg, 0xE6))
+		back.CornerRadius = 4
+		back.Move(fyne.NewPos(x, 0))
+		back.Resize(ls.AddWidthHeight(8, 2))
+		l.Move(fyne.NewPos(x+4, 1))
 		objs = append(objs, back, l)
 	}
 	r.objects = objs

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"safetynet/data/store"
@@ -219,4 +220,29 @@ func chipOf(tl *Timeline, i int) chip {
 		}
 	}
 	return chip{}
+}
+
+func TestTimelineHoverNamesTheInject(t *testing.T) {
+	tl := showTimeline(t)
+	tl.SetInjects(sampleScenario().Injects)
+	in := sampleScenario().Injects[4]
+	in.Title.TextEn = "Person collapsed at the North Gate"
+	ins := sampleScenario().Injects
+	ins[4] = in
+	tl.SetInjects(ins)
+	tl.MouseIn(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(206, tlRuler+tlRow/2)}})
+	if got, want := tl.HoverText(), "4 · t+05:00 · Person collapsed at the North Gate"; got != want {
+		t.Errorf("hovering inject 4 says %q, want %q", got, want)
+	}
+	if !contains(texts(tl), tl.HoverText()) {
+		t.Error("the hover text is not drawn")
+	}
+	tl.MouseMoved(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(91, tlRuler+tlRow/2)}})
+	if got := tl.HoverText(); got != "2 · t+02:00 · Camera offline" {
+		t.Errorf("hovering inject 2 (no title) says %q", got)
+	}
+	tl.MouseOut()
+	if tl.HoverText() != "" {
+		t.Error("the hover text stays after the pointer left")
+	}
 }
