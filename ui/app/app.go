@@ -501,8 +501,13 @@ func (x *App) ShowOpenError(path string, err error) { x.ShowError(openError(path
 
 // Open opens the GeoPackage at path in the background and then shows it in
 // place of the current one. When it cannot be opened, a dialog says why
-// and the current file stays open.
+// and the current file stays open. A drill scenario with unsaved changes
+// is asked about first.
 func (x *App) Open(path string) {
+	if x.drill.on && x.drill.wb.Dirty() {
+		x.drill.askUnsaved(func() { x.Open(path) }) // the scenario belongs to the file open now
+		return
+	}
 	hand := do // read once: tests swap do between tests
 	go func() {
 		s, err := openExisting(path)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -121,6 +122,17 @@ func TestDrillAsksAboutUnsavedChanges(t *testing.T) {
 	test.Tap(keep)
 	if !x.drill.on || len(x.drill.wb.Scenario().Injects) != 1 {
 		t.Fatal("Keep editing left the mode or lost the inject")
+	}
+	// Opening another file asks too, and keeps the file on Keep editing.
+	path := x.store.Path()
+	x.Open(filepath.Join(t.TempDir(), "other.gpkg"))
+	if b := findButton(x.win.Canvas().Overlays().Top(), "Keep editing"); b == nil {
+		t.Fatal("opening another file with an unsaved scenario does not ask")
+	} else {
+		test.Tap(b)
+	}
+	if x.store.Path() != path {
+		t.Error("the file changed although the coordinator kept editing")
 	}
 	x.SetDrillMode(false)
 	test.Tap(findButton(x.win.Canvas().Overlays().Top(), "Discard changes"))
