@@ -89,6 +89,7 @@ type App struct {
 	planOffsets  [2]float64       // their offsets before plan mode
 
 	live     *liveConsole
+	drill    *drillMode
 	hub      Options // the hub given on the command line, over the settings' one
 	restarts int     // counts console restarts; an older one never overrides a newer
 	notices  int     // counts notices; a newer one stays its full time
@@ -213,8 +214,9 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 		x.cameraDone()
 	}
 	x.camEdit.relayout = x.info.box.Refresh
+	x.drill = newDrillMode(x)
 	x.info.extra.Add(x.camEdit.box)
-	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.suggest, x.plan.toggle, tools, home),
+	top := container.NewBorder(nil, widget.NewSeparator(), nil, container.NewHBox(x.plan.progress, x.plan.suggest, x.plan.toggle, x.drill.toggle, tools, home),
 		container.NewGridWithColumns(2, x.search.entry, x.plan.status))
 
 	left := container.NewVScroll(container.NewPadded(container.NewVBox(x.plan.legendBox, x.layers.box)))
@@ -352,9 +354,10 @@ func (x *App) buildMenu() {
 	x.undoItem.Shortcut = &fyne.ShortcutUndo{}
 	x.undoItem.Disabled = true
 	x.win.Canvas().AddShortcut(x.undoItem.Shortcut, func(fyne.Shortcut) { x.undoCamera() })
+	drillMode := shortcut(lang.L("Drill mode"), fyne.KeyD, func() { x.SetDrillMode(!x.drill.on) })
 	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), newCommunity, open, recent, imp,
 		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts)
+		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts, fyne.NewMenu(lang.L("Drill"), drillMode))
 	x.win.SetMainMenu(x.menu)
 }
 
@@ -498,8 +501,13 @@ func (x *App) ShowOpenError(path string, err error) { x.ShowError(openError(path
 
 // Open opens the GeoPackage at path in the background and then shows it in
 // place of the current one. When it cannot be opened, a dialog says why
-// and the current file stays open.
+// and the current file stays open. A drill scenario with unsaved changes
+// is asked about first.
 func (x *App) Open(path string) {
+	if x.drill.on && x.drill.wb.Dirty() {
+		x.drill.askUnsaved(func() { x.Open(path) }) // the scenario belongs to the file open now
+		return
+	}
 	hand := do // read once: tests swap do between tests
 	go func() {
 		s, err := openExisting(path)
@@ -588,6 +596,10 @@ func (x *App) chooseFile() {
 // the background.
 func (x *App) load() {
 	x.gen++
+	if x.drill.on {
+		x.drill.readList() // the scenarios of the file now open
+		x.drill.readPlaces()
+	}
 	if x.planOn {
 		x.startPlan() // cancels the plan of the store shown before
 	}

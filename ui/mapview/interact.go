@@ -244,9 +244,10 @@ func (m *Map) Scrolled(e *fyne.ScrollEvent) {
 	m.setView(func(v viewport.Viewport) viewport.Viewport { return v.ZoomAt(p, d) })
 }
 
-// Cursor is part of desktop.Cursorable: a crosshair while measuring.
+// Cursor is part of desktop.Cursorable: a crosshair while measuring or
+// picking.
 func (m *Map) Cursor() desktop.Cursor {
-	if m.Tool() != ToolPan {
+	if m.Tool() != ToolPan || m.Picking() {
 		return desktop.CrosshairCursor
 	}
 	return desktop.DefaultCursor
@@ -258,6 +259,9 @@ func (m *Map) Tapped(e *fyne.PointEvent) {
 		c.Focus(m)
 	}
 	q := orb.Point{float64(e.Position.X), float64(e.Position.Y)}
+	if m.tapMarks(q) {
+		return // a pick, or a mark: above everything
+	}
 	if m.Tool() == ToolPan && m.tapLive(q) {
 		return // live items lie above the features
 	}

@@ -133,6 +133,7 @@ type Map struct {
 	spare  spareImage // an overlay image no longer shown
 	closed bool
 	live   liveLayer // the live layer (live.go), with a lock of its own
+	marks  markLayer // marks and the pick (marks.go), with a lock of their own
 	// ui, in tests, receives the batches meant for fyne.Do; WaitIdle runs
 	// them on the test's goroutine (see handOffInWait).
 	ui chan func()

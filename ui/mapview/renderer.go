@@ -46,6 +46,7 @@ type renderer struct {
 	tipTitle   *canvas.Text
 	tipDetail  *canvas.Text
 	live       liveObjects
+	marks      markObjects
 
 	objects []fyne.CanvasObject
 }
@@ -205,6 +206,7 @@ func (r *renderer) layout(size fyne.Size) {
 	}
 
 	objs = append(objs, r.placeLive(st)...)
+	objs = append(objs, r.placeMarks(v)...)
 	objs = append(objs, r.placeMeasure(st, col)...)
 	objs = append(objs, r.placeDecorations(st, size)...)
 	objs = append(objs, r.placeTooltip(st, size)...)
