@@ -42,7 +42,9 @@ func Steps() []string {
 //   - Received: the console got the alarm (its event row; again after it
 //     was resolved, a newer report is a new incident and a new chain).
 //   - Opened: an operator first opened it (view row).
-//   - Acked, Assigned: the first acknowledge and the first assignment.
+//   - Acked, Assigned: the first acknowledge and the first assignment;
+//     an assignment before any acknowledge acknowledges too (the console
+//     takes a new alert straight to assigned and refuses an ack then).
 //   - Moving: the first position report of an assigned unit, after its
 //     assignment, nearer to the alarm than that unit's report before.
 //   - OnScene: the first report of an assigned unit within the on-scene
@@ -70,7 +72,7 @@ type AlarmChain struct {
 
 	Received, Opened, Acked, Assigned, Moving, OnScene, Joint, Resolved time.Time
 
-	// Operator is who acknowledged (else who first assigned or
+	// Operator is who acknowledged (or assigned first; else who
 	// resolved); ResolvedBy who resolved.
 	Operator   string
 	ResolvedBy string
@@ -464,8 +466,8 @@ func (ch *chainer) action(row *store.LogRow, kind, unit string) {
 		if a.Assigned.IsZero() {
 			a.Assigned, a.Unit = t, unit
 		}
-		if a.Operator == "" {
-			a.Operator = row.Operator
+		if a.Acked.IsZero() {
+			a.Acked, a.Operator = t, row.Operator // an assignment answers the alarm
 		}
 		for _, u := range a.units {
 			if u.name == unit {
