@@ -2,7 +2,6 @@ package drill
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+	"github.com/valyala/fastjson"
 
 	"safetynet/data/store"
 	"safetynet/feeds/console"
@@ -157,7 +157,7 @@ func Chain(log []store.LogRow, opt ChainOptions) []AlarmChain {
 	if !(r > 0) {
 		r = store.DefaultOnSceneRadius
 	}
-	ch := chainer{radius: r, current: map[string]*alarmRec{}, folds: map[string]*alarmRec{},
+	ch := chainer{radius: r, parser: new(fastjson.Parser), current: map[string]*alarmRec{}, folds: map[string]*alarmRec{},
 		units: map[string]*unitRec{}, names: map[string]string{}, assigned: map[string][]*assignRec{}, actions: map[string]bool{}}
 	for i := range log {
 		ch.row(&log[i])
@@ -206,6 +206,7 @@ type unitRec struct {
 }
 
 type chainer struct {
+	parser   *fastjson.Parser
 	radius   float64
 	all      []*alarmRec
 	current  map[string]*alarmRec    // subject -> its latest alarm
@@ -216,43 +217,37 @@ type chainer struct {
 	actions  map[string]bool         // action event IDs seen
 }
 
-// lightMessage is the part of an event.Message the chain reads.
-type lightMessage struct {
-	Event lightEvent `json:"event"`
-}
-
+// lightEvent is the part of a logged event.Message the chain reads.
 type lightEvent struct {
-	ID         string          `json:"id"`
-	Type       string          `json:"type"`
-	Severity   event.Severity  `json:"severity"`
-	Status     event.Status    `json:"status"`
-	Time       time.Time       `json:"time"`
-	Expires    time.Time       `json:"expires"`
-	Geometry   json.RawMessage `json:"geometry"`
-	Source     string          `json:"source"`
-	Title      string          `json:"title"`
-	Subject    string          `json:"subject"`
-	Op         event.Op        `json:"op"`
-	Format     event.Format    `json:"format"`
-	Properties lightProps      `json:"properties"`
+	ID, Type, Source, Title, Subject string
+	Severity                         event.Severity
+	Status                           event.Status
+	Op                               event.Op
+	Format                           event.Format
+	// Time and Expires are read for alarms only.
+	Time, Expires time.Time
+	ev, geometry  *fastjson.Value
+	props         *fastjson.Value
 }
 
-type lightProps struct {
-	Team       any            `json:"team"`
-	DrillID    any            `json:"drill_id"`
-	Drill      any            `json:"drill"`
-	Inject     any            `json:"inject"`
-	Action     any            `json:"action"`
-	Unit       any            `json:"unit"`
-	Parameters map[string]any `json:"parameters"`
-}
-
-func (p *lightProps) get(v any, k string) string {
-	if s, ok := v.(string); ok && s != "" {
-		return s
+// prop returns a string property, or the first value of the CAP
+// parameter of that name.
+func (e *lightEvent) prop(k string) string {
+	if e.props == nil {
+		return ""
 	}
-	if p.Parameters != nil {
-		return first(p.Parameters[k])
+	if b := e.props.GetStringBytes(k); len(b) > 0 {
+		return string(b)
+	}
+	if v := e.props.Get("parameters", k); v != nil {
+		switch v.Type() {
+		case fastjson.TypeString:
+			return string(v.GetStringBytes())
+		case fastjson.TypeArray:
+			if a := v.GetArray(); len(a) > 0 {
+				return string(a[0].GetStringBytes())
+			}
+		}
 	}
 	return ""
 }
@@ -291,41 +286,66 @@ func DrillOf(e *event.Event) (id, name, inject string) {
 	return get("drill_id"), get("drill"), get("inject")
 }
 
-func decodeLight(data []byte) (lightEvent, bool) {
-	var m lightMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return lightEvent{}, false
-		}
+// decodeLight reads the event of a logged message; the values it
+// returns live until the parser's next use.
+func (ch *chainer) decodeLight(data []byte) (lightEvent, bool) {
+	v, err := ch.parser.ParseBytes(data)
+	if err != nil {
+		return lightEvent{}, false
 	}
-	return m.Event, m.Event.Type != ""
+	ev := v.Get("event")
+	if ev == nil || ev.Type() != fastjson.TypeObject {
+		return lightEvent{}, false
+	}
+	e := lightEvent{Type: string(ev.GetStringBytes("type")), Op: event.Op(ev.GetStringBytes("op")),
+		ev: ev, geometry: ev.Get("geometry"), props: ev.Get("properties")}
+	if e.props != nil && e.props.Type() != fastjson.TypeObject {
+		e.props = nil
+	}
+	return e, e.Type != ""
+}
+
+// fill reads the rest of an alarm's or an action's fields.
+func (e *lightEvent) fill() {
+	str := func(k string) string { return string(e.ev.GetStringBytes(k)) }
+	e.ID, e.Source, e.Title, e.Subject = str("id"), str("source"), str("title"), str("subject")
+	e.Severity, e.Status, e.Format = event.Severity(str("severity")), event.Status(str("status")), event.Format(str("format"))
+}
+
+// readTimes reads the event's time and expiry.
+func (e *lightEvent) readTimes() {
+	parse := func(k string) time.Time {
+		t, _ := time.Parse(time.RFC3339Nano, string(e.ev.GetStringBytes(k)))
+		return t
+	}
+	e.Time, e.Expires = parse("time"), parse("expires")
 }
 
 func (ch *chainer) row(row *store.LogRow) {
 	switch row.Kind {
 	case "event":
-		e, ok := decodeLight(row.Data)
+		e, ok := ch.decodeLight(row.Data)
 		if !ok {
 			return
 		}
 		ch.event(row, &e)
 	case "action":
-		e, ok := decodeLight(row.Data)
+		e, ok := ch.decodeLight(row.Data)
 		if !ok || e.Op != event.Ack || !strings.HasPrefix(e.Type, "operator.") {
 			return
 		}
+		e.fill()
 		if e.ID != "" {
 			if ch.actions[e.ID] {
 				return // the hub's echo of a local action
 			}
 			ch.actions[e.ID] = true
 		}
-		kind := e.Properties.get(e.Properties.Action, "action")
+		kind := e.prop("action")
 		if kind == "" {
 			kind = strings.TrimPrefix(e.Type, "operator.")
 		}
-		ch.action(row, kind, e.Properties.get(e.Properties.Unit, "unit"))
+		ch.action(row, kind, e.prop("unit"))
 	case "rule":
 		var x console.Action
 		if json.Unmarshal(row.Data, &x) != nil {
@@ -350,6 +370,8 @@ func (ch *chainer) event(row *store.LogRow, e *lightEvent) {
 	if kind != console.KindAlert || e.Op == event.Ack {
 		return
 	}
+	e.fill()
+	e.readTimes()
 	if !e.Expires.IsZero() && !row.Time.Before(e.Expires) {
 		return // expired on arrival: the console drops it
 	}
@@ -378,10 +400,8 @@ func (ch *chainer) event(row *store.LogRow, e *lightEvent) {
 	n := &alarmRec{open: true, key: foldKey(e), eventID: e.ID, evTime: e.Time}
 	n.Subject, n.Type, n.Severity, n.Title, n.Received = subj, e.Type, e.Severity, e.Title, row.Time
 	n.Drill = e.Status == event.Exercise || e.Status == event.Test
-	n.DrillID = e.Properties.get(e.Properties.DrillID, "drill_id")
-	n.DrillName = e.Properties.get(e.Properties.Drill, "drill")
-	n.Inject = e.Properties.get(e.Properties.Inject, "inject")
-	n.Geometry = geometry(e.Geometry)
+	n.DrillID, n.DrillName, n.Inject = e.prop("drill_id"), e.prop("drill"), e.prop("inject")
+	n.Geometry = geometry(e.geometry)
 	ch.current[subj] = n
 	if n.key != "" {
 		ch.folds[n.key] = n
@@ -394,7 +414,7 @@ func (ch *chainer) event(row *store.LogRow, e *lightEvent) {
 func (ch *chainer) update(a *alarmRec, e *lightEvent) {
 	if !e.Time.Before(a.evTime) {
 		a.eventID, a.evTime = e.ID, e.Time
-		if g := geometry(e.Geometry); g != nil {
+		if g := geometry(e.geometry); g != nil {
 			a.Geometry = g
 		}
 	}
@@ -412,28 +432,30 @@ func foldKey(e *lightEvent) string {
 	return e.Source + "\x00" + e.Type
 }
 
-func geometry(raw json.RawMessage) orb.Geometry {
-	if len(raw) == 0 || string(raw) == "null" {
+func geometry(v *fastjson.Value) orb.Geometry {
+	if v == nil || v.Type() != fastjson.TypeObject {
 		return nil
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
+	g, err := geojson.UnmarshalGeometry(v.MarshalTo(nil))
 	if err != nil || g == nil || event.CheckGeometry(g.Geometry()) != nil {
 		return nil
 	}
 	return g.Geometry()
 }
 
-// point reads a GeoJSON Point quickly; ok is false for anything else.
-func point(raw json.RawMessage) (orb.Point, bool) {
-	var p struct {
-		Type        string    `json:"type"`
-		Coordinates []float64 `json:"coordinates"`
-	}
-	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil || p.Type != "Point" || len(p.Coordinates) < 2 {
+// point reads a GeoJSON Point; ok is false for anything else.
+func point(v *fastjson.Value) (orb.Point, bool) {
+	if v == nil || string(v.GetStringBytes("type")) != "Point" {
 		return orb.Point{}, false
 	}
-	pt := orb.Point{p.Coordinates[0], p.Coordinates[1]}
-	if event.CheckGeometry(pt) != nil {
+	c := v.GetArray("coordinates")
+	if len(c) < 2 {
+		return orb.Point{}, false
+	}
+	lon, err1 := c[0].Float64()
+	lat, err2 := c[1].Float64()
+	pt := orb.Point{lon, lat}
+	if err1 != nil || err2 != nil || event.CheckGeometry(pt) != nil {
 		return orb.Point{}, false
 	}
 	return pt, true
@@ -554,7 +576,7 @@ func (ch *chainer) position(row *store.LogRow, e *lightEvent) {
 	if e.Op == event.Cancel {
 		return
 	}
-	p, ok := point(e.Geometry)
+	p, ok := point(e.geometry)
 	if !ok {
 		return
 	}
@@ -565,16 +587,18 @@ func (ch *chainer) position(row *store.LogRow, e *lightEvent) {
 		ch.units[subj] = ur
 		ch.names[subj] = subj
 	}
-	if e.Title != "" && e.Title != ur.title {
-		ur.title = e.Title
-		ch.names[e.Title] = subj
+	if t := e.ev.GetStringBytes("title"); len(t) > 0 && string(t) != ur.title {
+		ur.title = string(t)
+		ch.names[ur.title] = subj
 	}
-	if e.Source != "" && e.Source != ur.source {
-		ur.source = e.Source
-		ch.names[e.Source] = subj
+	if src := e.ev.GetStringBytes("source"); len(src) > 0 && string(src) != ur.source {
+		ur.source = string(src)
+		ch.names[ur.source] = subj
 	}
-	if team := e.Properties.get(e.Properties.Team, "team"); team != "" {
-		ur.team = team
+	if e.props != nil {
+		if team := e.props.GetStringBytes("team"); len(team) > 0 && string(team) != ur.team {
+			ur.team = string(team)
+		}
 	}
 	prev, had := ur.last, ur.has
 	ur.last, ur.has = p, true
