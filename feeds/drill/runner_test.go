@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"safetynet/data/store"
 	"safetynet/feeds/console"
 	"safetynet/feeds/event"
@@ -337,5 +339,89 @@ func TestRunStopsWithDrillEnd(t *testing.T) {
 	}
 	if got := strings.Join(kinds, ","); got != "drill,drill,observation,drill" {
 		t.Errorf("director's log kinds %s, want start, inject, observation, end", got)
+	}
+}
+
+func TestRespondersAutoAssignAndWalk(t *testing.T) {
+	sc := store.Scenario{Code: "T", Injects: []store.Inject{timed("1", min_(1, 0))}}
+	h, c := &fakeHub{}, &fakeClock{now: t0}
+	near, far := east(place, 300), east(place, -600)
+	rs := NewResponders([]Unit{{Subject: "u:far", Title: "Far team", Team: "B", At: far}, {Subject: "u:near", Title: "Near team", Team: "A", At: near}},
+		ResponderOptions{Speed: 3, Every: 10 * time.Second, AutoAssign: 30 * time.Second})
+	r, err := NewRunner(sc, RunOptions{DrillID: "DR-W", Name: "Walk", Publish: h.publish, Now: c.Now, Responders: rs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r.Start()
+	con := console.New(console.Options{})
+	var log []store.LogRow
+	feed := func() []event.Message {
+		ms := h.take(t)
+		for _, m := range ms {
+			con.Apply(m, c.now)
+			r.Saw(m)
+		}
+		_, _, l := con.TakeChanges()
+		log = append(log, l...)
+		return ms
+	}
+	var assign *event.Event
+	var last map[string]event.Event
+	last = map[string]event.Event{}
+	for s := 0; s <= 300; s += 5 {
+		c.set(time.Duration(s) * time.Second)
+		if err := r.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range feed() {
+			e := m.Event
+			if id, _, _ := DrillOf(&e); !e.IsDrill() || id != "DR-W" {
+				t.Fatalf("%s (%s) is not marked as the drill's", e.ID, e.Type)
+			}
+			switch e.Type {
+			case "operator.assign":
+				if assign != nil {
+					t.Fatal("assigned twice")
+				}
+				assign = &e
+				if c.now.Sub(t0) != 90*time.Second {
+					t.Errorf("assigned at %v, want 1:30 (30 s after the inject)", c.now.Sub(t0))
+				}
+			case "patrol.position":
+				last[e.Subject] = e
+			}
+		}
+	}
+	if assign == nil || assign.Properties["unit"] != "Near team" {
+		t.Fatalf("auto-assign: %+v, want the nearest unit", assign)
+	}
+	if p := last["u:near"].Geometry.(orb.Point); distance(p, place) > 0.01 {
+		t.Errorf("the near team ended %.1f m from the alarm", distance(p, place))
+	}
+	if p := last["u:far"].Geometry.(orb.Point); p != far {
+		t.Errorf("the far team moved to %v", p)
+	}
+	chains := Chain(log, ChainOptions{DrillID: "DR-W"})
+	if len(chains) != 1 {
+		t.Fatalf("%d chains", len(chains))
+	}
+	ch := chains[0]
+	// Sent at 1:00, assigned at 1:30, walks 300 m at 3 m/s: there at
+	// 3:10, reported on the 10-second beat: 3:10.
+	if d, _ := ch.Since(StepAssign); d != 30*time.Second {
+		t.Errorf("assigned after %v", d)
+	}
+	if d, _ := ch.Since(StepAck); d != 30*time.Second {
+		t.Errorf("an assignment acknowledges: ack after %v, want 30s", d)
+	}
+	if d, _ := ch.Since(StepMoving); d != 40*time.Second {
+		t.Errorf("moving after %v, want 40s (the first report nearer)", d)
+	}
+	if d, ok := ch.Since(StepOnScene); !ok || d != 130*time.Second {
+		t.Errorf("on scene after %v (%v), want 2m10s", d, ok)
+	}
+	if ch.Team != "A" || ch.UnitSubject != "u:near" {
+		t.Errorf("team %q unit %q", ch.Team, ch.UnitSubject)
 	}
 }
