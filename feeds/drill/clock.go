@@ -122,6 +122,9 @@ func (c *Clock) Due(offset time.Duration, now time.Time) (t time.Time, ok bool) 
 	if !c.running {
 		return time.Time{}, false
 	}
+	if now.Before(c.anchor) {
+		now = c.anchor
+	}
 	return now.Add(scale(offset-c.At(now), 1/c.Speed())), true
 }
 
