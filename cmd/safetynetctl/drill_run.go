@@ -40,12 +40,20 @@ func loadScenario(_ context.Context, _ *store.Store, code string) (store.Scenari
 	return store.Scenario{}, fmt.Errorf("no scenario %q (this build knows the demo scenario %s)", code, demo.ScenarioCode)
 }
 
-// storePlaces reads the features with codes, and the micro fire station,
-// from s.
-func storePlaces(ctx context.Context, s *store.Store) (func(string) (orb.Geometry, bool), orb.Point, error) {
+// community is what a drill run needs of the store: the features with
+// codes, where the micro fire station is, and the buildings and barriers
+// the simulated responders walk around.
+type community struct {
+	place func(string) (orb.Geometry, bool)
+	base  orb.Point
+	path  func(from, to orb.Point) []orb.Point
+}
+
+// storePlaces reads the community from s.
+func storePlaces(ctx context.Context, s *store.Store) (community, error) {
 	b, ok, err := s.Extent(ctx)
 	if err != nil || !ok {
-		return func(string) (orb.Geometry, bool) { return nil, false }, orb.Point{}, err
+		return community{place: func(string) (orb.Geometry, bool) { return nil, false }}, err
 	}
 	b = b.Pad(0.001)
 	var fs []store.Feature
@@ -57,32 +65,32 @@ func storePlaces(ctx context.Context, s *store.Store) (func(string) (orb.Geometr
 	}
 	cams, err := s.Cameras(ctx, b)
 	if err := add(len(cams), func(i int) store.Feature { return cams[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	kas, err := s.KeyAreas(ctx, b)
 	if err := add(len(kas), func(i int) store.Feature { return kas[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	eq, err := s.FireEquipment(ctx, b)
 	if err := add(len(eq), func(i int) store.Feature { return eq[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	aps, err := s.AccessPoints(ctx, b)
 	if err := add(len(aps), func(i int) store.Feature { return aps[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	cps, err := s.Checkpoints(ctx, b)
 	if err := add(len(cps), func(i int) store.Feature { return cps[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	hz, err := s.Hazards(ctx, b)
 	if err := add(len(hz), func(i int) store.Feature { return hz[i] }, err); err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	base := b.Center()
 	fac, err := s.Facilities(ctx, b)
 	if err != nil {
-		return nil, orb.Point{}, err
+		return community{}, err
 	}
 	for _, f := range fac {
 		if f.Kind == "fire_station" {
@@ -90,7 +98,23 @@ func storePlaces(ctx context.Context, s *store.Store) (func(string) (orb.Geometr
 			break
 		}
 	}
-	return drill.Places(fs), base, nil
+	bs, err := s.Buildings(ctx, b)
+	if err != nil {
+		return community{}, err
+	}
+	bars, err := s.Barriers(ctx, b)
+	if err != nil {
+		return community{}, err
+	}
+	var obstacles []store.Feature
+	for _, x := range bs {
+		obstacles = append(obstacles, x)
+	}
+	for _, x := range bars {
+		obstacles = append(obstacles, x)
+	}
+	feet, walls := drill.Obstacles(obstacles)
+	return community{place: drill.Places(fs), base: base, path: drill.FootPaths(feet, walls, 5000)}, nil
 }
 
 // cmdDrillRun directs a drill headless: it sends the scenario's injects
@@ -136,7 +160,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		s.Close()
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
-	place, base, err := storePlaces(ctx, s)
+	com, err := storePlaces(ctx, s)
 	s.Close()
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
@@ -167,9 +191,9 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 			if *lang == "en" {
 				title = fmt.Sprintf("Micro fire station team %d", i)
 			}
-			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: "micro fire station", At: base})
+			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: "micro fire station", At: com.base})
 		}
-		rs = drill.NewResponders(units, drill.ResponderOptions{AutoAssign: *auto})
+		rs = drill.NewResponders(units, drill.ResponderOptions{AutoAssign: *auto, Path: com.path})
 	}
 	opt.MinBackoff, opt.MaxBackoff = 100*time.Millisecond, 5*time.Second
 	pub := client.NewPublisher(opt, 1024, func(data []byte, a client.Ack) {
@@ -207,7 +231,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	r, err := drill.NewRunner(sc, drill.RunOptions{DrillID: *id, Name: sc.Label(*lang), Speed: *speed, Language: *lang,
-		Publish: pub.Publish, Place: place, Responders: rs, OnChange: onChange})
+		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange})
 	if err != nil {
 		return err
 	}

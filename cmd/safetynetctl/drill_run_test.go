@@ -134,7 +134,7 @@ func TestDrillRun(t *testing.T) {
 	defer func() { drillInput = strings.NewReader("") }()
 	var out bytes.Buffer
 	err := cmdDrillRun(context.Background(), []string{db, demo.ScenarioCode, "--hub", th.url, "--token", th.publisher,
-		"--speed", "600", "--id", "DR-TEST", "--lang", "en"}, &out)
+		"--speed", "600", "--id", "DR-TEST", "--lang", "en", "--responders", "1"}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}

@@ -130,6 +130,7 @@ func TestDrillEndToEnd(t *testing.T) {
 	go pub.Run(ctx)
 
 	sc := demo.Scenario()
+	feet, walls := Obstacles(demo.Community())
 	station := orb.Point{121.601744, 31.199019} // the micro fire station
 	var units []Unit
 	for i := 1; i <= 4; i++ {
@@ -137,7 +138,7 @@ func TestDrillEndToEnd(t *testing.T) {
 	}
 	const drillID = "DR-FIRE-EBIKE-20260501"
 	r, err := NewRunner(sc, RunOptions{DrillID: drillID, Name: sc.NameEn, Speed: 60, Language: "zh", Publish: pub.Publish,
-		Place: Places(demo.Community()), Responders: NewResponders(units, ResponderOptions{Speed: 3})})
+		Place: Places(demo.Community()), Responders: NewResponders(units, ResponderOptions{Speed: 3, Path: FootPaths(feet, walls, 2000)})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,3 +40,17 @@ func Places(fs []store.Feature) func(code string) (orb.Geometry, bool) {
 		return g, ok
 	}
 }
+
+// Obstacles returns the building footprints and the barriers (walls,
+// fences) among fs, for FootPaths.
+func Obstacles(fs []store.Feature) (footprints []orb.Polygon, walls []orb.LineString) {
+	for _, f := range fs {
+		switch f := f.(type) {
+		case store.Building:
+			footprints = append(footprints, f.Geom...)
+		case store.Barrier:
+			walls = append(walls, f.Geom)
+		}
+	}
+	return footprints, walls
+}

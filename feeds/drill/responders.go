@@ -107,8 +107,7 @@ func (r *Responders) dispatch(u *simUnit, subject string, p orb.Point, at time.D
 	route := []orb.Point{u.pos, p}
 	if r.opt.Path != nil {
 		if pts := r.opt.Path(u.pos, p); len(pts) >= 2 {
-			route = append([]orb.Point{u.pos}, pts...)
-			route = append(route, p)
+			route = pts
 		}
 	}
 	u.route, u.cum = route, make([]float64, len(route))
