@@ -153,15 +153,23 @@ const movedAtLeast = 0.5
 // skipped. Units are matched to an assignment by subject, title or
 // source, as the operator may have typed any of them.
 func Chain(log []store.LogRow, opt ChainOptions) []AlarmChain {
-	r := opt.Radius
-	if !(r > 0) {
-		r = store.DefaultOnSceneRadius
-	}
-	ch := chainer{radius: r, parser: new(fastjson.Parser), current: map[string]*alarmRec{}, folds: map[string]*alarmRec{},
-		units: map[string]*unitRec{}, names: map[string]string{}, assigned: map[string][]*assignRec{}, actions: map[string]bool{}}
+	ch := newChainer(opt.Radius)
 	for i := range log {
 		ch.row(&log[i])
 	}
+	return ch.chains(opt)
+}
+
+func newChainer(radius float64) *chainer {
+	if !(radius > 0) {
+		radius = store.DefaultOnSceneRadius
+	}
+	return &chainer{radius: radius, parser: new(fastjson.Parser), current: map[string]*alarmRec{}, folds: map[string]*alarmRec{},
+		units: map[string]*unitRec{}, names: map[string]string{}, assigned: map[string][]*assignRec{}, actions: map[string]bool{}}
+}
+
+// chains returns the chains so far that opt keeps.
+func (ch *chainer) chains(opt ChainOptions) []AlarmChain {
 	out := make([]AlarmChain, 0, len(ch.all))
 	for _, a := range ch.all {
 		c := a.AlarmChain

@@ -129,12 +129,11 @@ type Runner struct {
 	mu      sync.Mutex
 	clock   *Clock
 	injects []*injectRun
-	seen    []store.LogRow // the hub's messages, as the console logs them
+	seen    *chainer // the chains of the hub's messages, as the console would log them
 	stopped bool
 	ended   bool
 	stop    bool // Stop asked for
 	wake    chan struct{}
-	ids     map[string]bool
 }
 
 type injectRun struct {
@@ -167,7 +166,7 @@ func NewRunner(sc store.Scenario, opt RunOptions) (*Runner, error) {
 	if opt.Sender == "" {
 		opt.Sender = "safetynet-drill"
 	}
-	r := &Runner{opt: opt, sc: sc, clock: NewClock(opt.Speed), wake: make(chan struct{}, 1), ids: map[string]bool{}}
+	r := &Runner{opt: opt, sc: sc, clock: NewClock(opt.Speed), wake: make(chan struct{}, 1), seen: newChainer(0)}
 	numbers := map[string]bool{}
 	for i, in := range sc.Injects {
 		if strings.TrimSpace(in.Number) == "" {
@@ -391,7 +390,7 @@ func (r *Runner) Saw(m event.Message) {
 	}
 	row.Data = data
 	r.mu.Lock()
-	r.seen = append(r.seen, row)
+	r.seen.row(&row)
 	if isAction {
 		r.sawAction(e, row.Subject)
 	}
@@ -522,7 +521,7 @@ func (r *Runner) Tick(ctx context.Context) error {
 		ir := d.ir
 		if c := ir.in.Condition; c != nil && !ir.triggered {
 			if chains == nil {
-				chains = Chain(r.seen, ChainOptions{DrillID: r.opt.DrillID})
+				chains = r.seen.chains(ChainOptions{DrillID: r.opt.DrillID})
 			}
 			if reached(chains, c.After, c.Missing) {
 				ir.State, ir.Note = StateNotNeeded, fmt.Sprintf("inject %s reached %s within %s", c.After, c.Missing, c.Within)
