@@ -129,6 +129,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	format := fs.String("format", "", "send every inject in this format instead of its own: json, cap or cot")
 	lang := fs.String("lang", "zh", "language of the injects' titles: zh or en")
 	id := fs.String("id", "", "the drill's ID (default: the scenario code and the start time)")
+	after := fs.Duration("after", 5*time.Minute, "without commands on standard input: how much scenario time the drill goes on after its last inject before it ends")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -143,6 +144,8 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("%w: --responders must be from 0 to 100", errUsage)
 	case *format != "" && *format != store.FormatJSON && *format != store.FormatCAP && *format != store.FormatCoT:
 		return fmt.Errorf("%w: --format must be json, cap or cot", errUsage)
+	case *after < 0:
+		return fmt.Errorf("%w: --after must not be negative", errUsage)
 	case *lang != "zh" && *lang != "en":
 		return fmt.Errorf("%w: --lang must be zh or en", errUsage)
 	}
@@ -201,10 +204,14 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 			say("hub refused an event: %v", err)
 		}
 	})
-	runCtx, stopAll := context.WithCancel(ctx)
+	// Ctrl+C (ctx) ends the run; the publisher goes on until drill.end
+	// is delivered.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	pubCtx, stopAll := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAll()
 	pubDone := make(chan error, 1)
-	go func() { pubDone <- pub.Run(runCtx) }()
+	go func() { pubDone <- pub.Run(pubCtx) }()
 
 	shown := map[string]string{}
 	var shownMu sync.Mutex
@@ -270,9 +277,10 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}()
 	inputOpen := true
-	tick := time.NewTicker(200 * time.Millisecond)
+	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	waiting := false
+	// done is the scenario time from which no inject was due any more.
+	done, announced, stopping := time.Duration(-1), false, false
 loop:
 	for {
 		select {
@@ -288,13 +296,18 @@ loop:
 				say("%s", msg)
 			}
 		case <-tick.C:
-			if st := r.Status(); st.Next == "" && !waiting {
-				waiting = true
-				if !inputOpen {
-					r.Stop()
-				} else {
-					say("no inject is due any more: 'stop' ends the drill")
-				}
+			st := r.Status()
+			switch {
+			case st.Next != "":
+				done = -1
+			case done < 0:
+				done = st.At
+			case !inputOpen && !stopping && st.At >= done+*after:
+				stopping = true
+				r.Stop()
+			case inputOpen && !announced:
+				announced = true
+				say("no inject is due any more: 'stop' ends the drill")
 			}
 		}
 	}

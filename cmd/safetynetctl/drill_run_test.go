@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,7 +135,7 @@ func TestDrillRun(t *testing.T) {
 	defer func() { drillInput = strings.NewReader("") }()
 	var out bytes.Buffer
 	err := cmdDrillRun(context.Background(), []string{db, demo.ScenarioCode, "--hub", th.url, "--token", th.publisher,
-		"--speed", "600", "--id", "DR-TEST", "--lang", "en", "--responders", "1"}, &out)
+		"--speed", "600", "--id", "DR-TEST", "--lang", "en", "--responders", "1", "--after", "1m"}, &out)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
@@ -173,5 +174,34 @@ func TestDrillRun(t *testing.T) {
 		if err := cmdDrillRun(context.Background(), args, &out); err == nil {
 			t.Errorf("drill run %v: no error", args)
 		}
+	}
+}
+
+func TestDrillRunInterrupted(t *testing.T) {
+	th := startHub(t)
+	db := filepath.Join(t.TempDir(), "demo.gpkg")
+	mustCtl(t, "demo", "--db", db)
+	pr, pw := io.Pipe() // a director who never types
+	defer pw.Close()
+	drillInput = pr
+	defer func() { drillInput = strings.NewReader("") }()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel) // Ctrl+C
+	var out bytes.Buffer
+	if err := cmdDrillRun(ctx, []string{db, demo.ScenarioCode, "--hub", th.url, "--token", th.publisher, "--id", "DR-INT"}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	var injects, ends int
+	for _, e := range th.events(t) {
+		switch {
+		case e.Type == console.TypeDrillEnd:
+			ends++
+		default:
+			injects++
+		}
+	}
+	// At speed 1, half a second in: inject 1 (t+00:00) only, then drill.end.
+	if injects != 1 || ends != 1 {
+		t.Errorf("%d injects and %d drill.end at the hub, want 1 and 1\n%s", injects, ends, out.String())
 	}
 }
