@@ -29,31 +29,32 @@ func init() {
 	drillCommands["chain"] = cmdDrillChain
 }
 
-// drillInput is where drill run reads the director's commands.
-var drillInput io.Reader = os.Stdin
+// drillRunInput is where drill run reads the director's commands.
+var drillRunInput io.Reader = os.Stdin
 
-// loadScenario returns the scenario code of the store at path.
-func loadScenario(_ context.Context, _ *store.Store, code string) (store.Scenario, error) {
+// loadDrillScenario returns the scenario code: the demo scenario (the
+// store keeps no scenarios yet).
+func loadDrillScenario(_ context.Context, _ *store.Store, code string) (store.Scenario, error) {
 	if code == demo.ScenarioCode {
 		return demo.Scenario(), nil
 	}
 	return store.Scenario{}, fmt.Errorf("no scenario %q (this build knows the demo scenario %s)", code, demo.ScenarioCode)
 }
 
-// community is what a drill run needs of the store: the features with
+// drillCommunity is what a drill run needs of the store: the features with
 // codes, where the micro fire station is, and the buildings and barriers
 // the simulated responders walk around.
-type community struct {
+type drillCommunity struct {
 	place func(string) (orb.Geometry, bool)
 	base  orb.Point
 	path  func(from, to orb.Point) []orb.Point
 }
 
-// storePlaces reads the community from s.
-func storePlaces(ctx context.Context, s *store.Store) (community, error) {
+// readDrillCommunity reads what a drill run needs from s.
+func readDrillCommunity(ctx context.Context, s *store.Store) (drillCommunity, error) {
 	b, ok, err := s.Extent(ctx)
 	if err != nil || !ok {
-		return community{place: func(string) (orb.Geometry, bool) { return nil, false }}, err
+		return drillCommunity{place: func(string) (orb.Geometry, bool) { return nil, false }}, err
 	}
 	b = b.Pad(0.001)
 	var fs []store.Feature
@@ -65,32 +66,32 @@ func storePlaces(ctx context.Context, s *store.Store) (community, error) {
 	}
 	cams, err := s.Cameras(ctx, b)
 	if err := add(len(cams), func(i int) store.Feature { return cams[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	kas, err := s.KeyAreas(ctx, b)
 	if err := add(len(kas), func(i int) store.Feature { return kas[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	eq, err := s.FireEquipment(ctx, b)
 	if err := add(len(eq), func(i int) store.Feature { return eq[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	aps, err := s.AccessPoints(ctx, b)
 	if err := add(len(aps), func(i int) store.Feature { return aps[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	cps, err := s.Checkpoints(ctx, b)
 	if err := add(len(cps), func(i int) store.Feature { return cps[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	hz, err := s.Hazards(ctx, b)
 	if err := add(len(hz), func(i int) store.Feature { return hz[i] }, err); err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	base := b.Center()
 	fac, err := s.Facilities(ctx, b)
 	if err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	for _, f := range fac {
 		if f.Kind == "fire_station" {
@@ -100,11 +101,11 @@ func storePlaces(ctx context.Context, s *store.Store) (community, error) {
 	}
 	bs, err := s.Buildings(ctx, b)
 	if err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	bars, err := s.Barriers(ctx, b)
 	if err != nil {
-		return community{}, err
+		return drillCommunity{}, err
 	}
 	var obstacles []store.Feature
 	for _, x := range bs {
@@ -114,7 +115,7 @@ func storePlaces(ctx context.Context, s *store.Store) (community, error) {
 		obstacles = append(obstacles, x)
 	}
 	feet, walls := drill.Obstacles(obstacles)
-	return community{place: drill.Places(fs), base: base, path: drill.FootPaths(feet, walls, 5000)}, nil
+	return drillCommunity{place: drill.Places(fs), base: base, path: drill.FootPaths(feet, walls, 5000)}, nil
 }
 
 // cmdDrillRun directs a drill headless: it sends the scenario's injects
@@ -158,12 +159,12 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sc, err := loadScenario(ctx, s, code)
+	sc, err := loadDrillScenario(ctx, s, code)
 	if err != nil {
 		s.Close()
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
-	com, err := storePlaces(ctx, s)
+	com, err := readDrillCommunity(ctx, s)
 	s.Close()
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
@@ -227,7 +228,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 				continue
 			}
 			shown[in.Number] = in.State
-			line := fmt.Sprintf("%s  inject %-4s %-10s %s", offset(in.SentAt), in.Number, in.State, titles[in.Number])
+			line := fmt.Sprintf("%s  inject %-4s %-10s %s", scenarioOffset(in.SentAt), in.Number, in.State, titles[in.Number])
 			if in.State == drill.StateLate {
 				line += fmt.Sprintf(" (%s late)", in.Late.Round(time.Second))
 			}
@@ -267,7 +268,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(drillInput)
+		sc := bufio.NewScanner(drillRunInput)
 		for sc.Scan() {
 			select {
 			case lines <- sc.Text():
@@ -292,7 +293,7 @@ loop:
 				inputOpen, lines = false, nil
 				continue
 			}
-			if msg := drillCommand(r, line); msg != "" {
+			if msg := directorCommand(r, line); msg != "" {
 				say("%s", msg)
 			}
 		case <-tick.C:
@@ -332,7 +333,7 @@ loop:
 
 // drillCommand carries out one line of the director's input and returns
 // what to print.
-func drillCommand(r *drill.Runner, line string) string {
+func directorCommand(r *drill.Runner, line string) string {
 	verb, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
 	rest = strings.TrimSpace(rest)
 	switch strings.ToLower(verb) {
@@ -340,10 +341,10 @@ func drillCommand(r *drill.Runner, line string) string {
 		return ""
 	case "pause":
 		r.Pause()
-		return "paused at " + offset(r.Status().At)
+		return "paused at " + scenarioOffset(r.Status().At)
 	case "resume":
 		r.Resume()
-		return "resumed at " + offset(r.Status().At)
+		return "resumed at " + scenarioOffset(r.Status().At)
 	case "trigger", "skip":
 		if rest == "" {
 			return verb + " needs an inject number"
@@ -368,12 +369,12 @@ func drillCommand(r *drill.Runner, line string) string {
 			return "note needs a text"
 		}
 		row := r.Observe("director", rest)
-		return fmt.Sprintf("noted at %s (%s)", offset(r.Status().At), row.Time.Format(time.RFC3339))
+		return fmt.Sprintf("noted at %s (%s)", scenarioOffset(r.Status().At), row.Time.Format(time.RFC3339))
 	case "status":
 		st := r.Status()
-		s := fmt.Sprintf("%s, paused %v, speed %g×", offset(st.At), st.Paused, st.Speed)
+		s := fmt.Sprintf("%s, paused %v, speed %g×", scenarioOffset(st.At), st.Paused, st.Speed)
 		if st.Next != "" {
-			s += fmt.Sprintf(", next inject %s at %s", st.Next, offset(st.NextAt))
+			s += fmt.Sprintf(", next inject %s at %s", st.Next, scenarioOffset(st.NextAt))
 		}
 		return s
 	case "stop":
@@ -384,7 +385,7 @@ func drillCommand(r *drill.Runner, line string) string {
 }
 
 // offset writes a scenario time as t+mm:ss.
-func offset(d time.Duration) string {
+func scenarioOffset(d time.Duration) string {
 	s := int64(d.Round(time.Second) / time.Second)
 	if s >= 3600 {
 		return fmt.Sprintf("t+%d:%02d:%02d", s/3600, s/60%60, s%60)
@@ -484,7 +485,7 @@ func cmdDrillChain(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s", c.Received.UTC().Format("2006-01-02 15:04:05"), inj, c.Subject, c.Type, c.Team, c.Unit)
 		for _, st := range steps {
-			fmt.Fprintf(tw, "\t%s", since(c, st))
+			fmt.Fprintf(tw, "\t%s", chainSince(c, st))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -510,7 +511,7 @@ func cmdDrillChain(ctx context.Context, args []string, stdout io.Writer) error {
 	return tw.Flush()
 }
 
-func since(c drill.AlarmChain, step string) string {
+func chainSince(c drill.AlarmChain, step string) string {
 	d, ok := c.Since(step)
 	if !ok {
 		return "-"

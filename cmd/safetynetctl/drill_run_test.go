@@ -131,8 +131,8 @@ func TestDrillRun(t *testing.T) {
 	th := startHub(t)
 	db := filepath.Join(t.TempDir(), "demo.gpkg")
 	mustCtl(t, "demo", "--db", db)
-	drillInput = strings.NewReader("status\nskip 9\nfrobnicate\nnote smoke seen from the east gate\n")
-	defer func() { drillInput = strings.NewReader("") }()
+	drillRunInput = strings.NewReader("status\nskip 9\nfrobnicate\nnote smoke seen from the east gate\n")
+	defer func() { drillRunInput = strings.NewReader("") }()
 	var out bytes.Buffer
 	err := cmdDrillRun(context.Background(), []string{db, demo.ScenarioCode, "--hub", th.url, "--token", th.publisher,
 		"--speed", "600", "--id", "DR-TEST", "--lang", "en", "--responders", "1", "--after", "1m"}, &out)
@@ -183,8 +183,8 @@ func TestDrillRunInterrupted(t *testing.T) {
 	mustCtl(t, "demo", "--db", db)
 	pr, pw := io.Pipe() // a director who never types
 	defer pw.Close()
-	drillInput = pr
-	defer func() { drillInput = strings.NewReader("") }()
+	drillRunInput = pr
+	defer func() { drillRunInput = strings.NewReader("") }()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(500*time.Millisecond, cancel) // Ctrl+C
 	var out bytes.Buffer
