@@ -825,3 +825,47 @@ func (r *Runner) nextWait() time.Duration {
 	}
 	return max(wait, time.Millisecond)
 }
+
+// Chains returns the response chains of this run's alarms as the
+// messages passed to Saw show them so far (Chain with the drill's ID),
+// for a director's live view.
+func (r *Runner) Chains() []AlarmChain {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seen.chains(ChainOptions{DrillID: r.opt.DrillID})
+}
+
+// Observation is an evaluator's observation as Runner.Observe logged it.
+type Observation struct {
+	Time      time.Time
+	Evaluator string
+	DrillID   string
+	// At is the scenario time it was made at.
+	At   time.Duration
+	Text string
+}
+
+// Observations returns the observations of the drill drillID ("" for
+// every drill) in log, in log order; rows it cannot read are skipped.
+func Observations(log []store.LogRow, drillID string) []Observation {
+	var out []Observation
+	for _, row := range log {
+		if row.Kind != KindObservation {
+			continue
+		}
+		var d struct {
+			DrillID   string  `json:"drill_id"`
+			ScenarioS float64 `json:"scenario_s"`
+			Text      string  `json:"text"`
+		}
+		if json.Unmarshal(row.Data, &d) != nil || (drillID != "" && d.DrillID != drillID) {
+			continue
+		}
+		if math.IsNaN(d.ScenarioS) || d.ScenarioS < 0 || d.ScenarioS > 1e9 {
+			d.ScenarioS = 0
+		}
+		out = append(out, Observation{Time: row.Time, Evaluator: row.Operator, DrillID: d.DrillID,
+			At: time.Duration(math.Round(d.ScenarioS * float64(time.Second))), Text: d.Text})
+	}
+	return out
+}

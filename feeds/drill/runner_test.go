@@ -340,6 +340,13 @@ func TestRunStopsWithDrillEnd(t *testing.T) {
 	if got := strings.Join(kinds, ","); got != "drill,drill,observation,drill" {
 		t.Errorf("director's log kinds %s, want start, inject, observation, end", got)
 	}
+	obsAll := Observations(append(rows, store.LogRow{Kind: KindObservation, Data: []byte("{")}), "DR-R")
+	if len(obsAll) != 1 || obsAll[0].Text != "team 1 took the long way" || obsAll[0].Evaluator != "evaluator 1" || obsAll[0].At <= 0 {
+		t.Errorf("observations: %+v", obsAll)
+	}
+	if len(Observations(rows, "other")) != 0 {
+		t.Error("an observation of another drill")
+	}
 }
 
 func TestRespondersAutoAssignAndWalk(t *testing.T) {
@@ -403,6 +410,9 @@ func TestRespondersAutoAssignAndWalk(t *testing.T) {
 		t.Errorf("the far team moved to %v", p)
 	}
 	chains := Chain(log, ChainOptions{DrillID: "DR-W"})
+	if live := r.Chains(); len(live) != 1 || !chainsEqual(live, chains) {
+		t.Errorf("the runner's own chains differ from the console log's:\n%+v\n%+v", live, chains)
+	}
 	if len(chains) != 1 {
 		t.Fatalf("%d chains", len(chains))
 	}
