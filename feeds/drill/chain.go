@@ -51,8 +51,10 @@ func Steps() []string {
 //     radius of the alarm's geometry (distance to a point or line, 0
 //     inside a polygon); a unit whose last report before its assignment
 //     is already there is on scene at the assignment.
-//   - Joint: joint action: the second assigned unit on scene; with only
-//     one unit assigned, the resolve.
+//   - Joint: joint action: the second assigned unit on scene; when at
+//     most one unit was assigned by the time the alarm was resolved, the
+//     resolve (one unit, or an alarm settled without sending one, acts
+//     alone: its work ends with the resolve).
 //   - Resolved: the first resolve, by an operator or by the console
 //     itself (a drill's end, a return to normal: ResolvedBy "system").
 type AlarmChain struct {

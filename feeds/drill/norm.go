@@ -32,8 +32,8 @@ type NormStep struct {
 // Norm135 is the community micro fire station "1-3-5" (公消〔2015〕301号):
 // respond (acknowledged) within 1 minute, on scene within 3, joint
 // action within 5, each for every alarm (the 100th percentile). Joint
-// action is the second assigned unit on scene; with one unit assigned,
-// the alarm's resolve (see AlarmChain.Joint).
+// action is the second assigned unit on scene; with at most one unit
+// assigned, the alarm's resolve (see AlarmChain.Joint).
 func Norm135() Norm {
 	return Norm{Name: store.NormMFS135, Steps: []NormStep{
 		{Name: "respond", To: StepAck, Limit: time.Minute, Percentile: 100},
