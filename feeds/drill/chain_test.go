@@ -284,5 +284,7 @@ func FuzzChain(f *testing.F) {
 		}
 		Chain(log, ChainOptions{})
 		Chain(log, ChainOptions{DrillID: "D"})
+		log[1].Kind = KindObservation
+		Observations(log, "")
 	})
 }
