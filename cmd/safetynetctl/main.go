@@ -37,6 +37,10 @@ commands:
            [--duration 1m] [--rate 5]   routes, checkpoints, alarms from cameras, gates and smoke
            [--speed 5] [--seed 1] [--drill] detectors, a camera going offline; titles in
            [--lang en|zh]               English or Chinese
+  drill import|export|list|sheets|run|chain|report ...
+                                   drill scenarios: MSEL CSV/XLSX in and out, a headless director,
+                                   the response-time chain, the after-action report
+                                   ("safetynetctl drill help" lists each)
 
   send and simulate: the token may also come from $SAFETYNET_TOKEN (kept out of the process list);
   it goes over plain http:// only to this computer (localhost, 127.0.0.1, ::1) unless --insecure

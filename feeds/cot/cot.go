@@ -110,6 +110,11 @@ type xmlSafetyNet struct {
 	Status   string `xml:"status,attr,omitempty"`
 	Source   string `xml:"source,attr,omitempty"`
 	ID       string `xml:"id,attr,omitempty"`
+	// Drill, DrillID and Inject name the exercise, the run and the MSEL
+	// inject of drill traffic (properties drill, drill_id, inject).
+	Drill   string `xml:"drill,attr,omitempty"`
+	DrillID string `xml:"drill_id,attr,omitempty"`
+	Inject  string `xml:"inject,attr,omitempty"`
 }
 
 type xmlTakControl struct {
@@ -368,6 +373,9 @@ func (d *xmlDetail) apply(e *event.Event) {
 		if s := strings.TrimSpace(sn.ID); s != "" {
 			e.ID = s
 		}
+		set("drill", sn.Drill)
+		set("drill_id", sn.DrillID)
+		set("inject", sn.Inject)
 	}
 }
 

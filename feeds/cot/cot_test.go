@@ -296,7 +296,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		{ID: "P1@1", Subject: "P1", Type: "patrol.position", Severity: event.Minor, Status: event.Actual, Time: tm, Stale: tm.Add(time.Minute),
 			Expires: tm.Add(6 * time.Minute), Geometry: orb.Point{121.6, 31.2}, Source: "patrol:P1", Title: "Patrol 1", Description: "round 3 <ok> & on time"},
 		{ID: "IN-3", Type: "intrusion.perimeter", Severity: event.Severe, Status: event.Exercise, Time: tm, Expires: tm.Add(time.Hour),
-			Geometry: orb.Polygon{{{121.6, 31.2}, {121.602, 31.2}, {121.602, 31.202}, {121.6, 31.2}}}, Title: "Fence"},
+			Geometry: orb.Polygon{{{121.6, 31.2}, {121.602, 31.2}, {121.602, 31.202}, {121.6, 31.2}}}, Title: "Fence",
+			Properties: map[string]any{"drill": "Night fire", "drill_id": "DR-1-20260501", "inject": "3"}},
 		{ID: "DEL-1", Subject: "P1", Type: "patrol.position", Severity: event.Minor, Status: event.Actual, Time: tm, Op: event.Cancel},
 	}
 	for _, e := range tests {
@@ -325,6 +326,11 @@ func TestEncodeRoundTrip(t *testing.T) {
 			}
 			if e.Status == event.Exercise && !bytes.Contains(b, []byte(`opex="s`)) {
 				t.Errorf("drill without opex s:\n%s", b)
+			}
+			for _, k := range []string{"drill", "drill_id", "inject"} {
+				if want, _ := e.Properties[k].(string); got.Properties[k] != nil && got.Properties[k] != want || want != "" && got.Properties[k] != want {
+					t.Errorf("property %s: got %v, want %q\n%s", k, got.Properties[k], want, b)
+				}
 			}
 		})
 	}

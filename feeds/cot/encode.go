@@ -42,7 +42,9 @@ func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // CoT type it came with or one for its type (a spot marker b-m-p-s-m for
 // alarms), the point (a polygon's centre), opex "s-safetynet" for
 // exercise and test traffic, and a <safetynet> detail with our type,
-// severity, status and source so that Decode gives them back. A Cancel is
+// severity, status and source, and a drill's name, drill ID and inject
+// number (properties drill, drill_id, inject), so that Decode gives them
+// back. A Cancel is
 // written as a t-x-d-d delete of the subject.
 func Encode(e event.Event) ([]byte, error) {
 	if err := e.Validate(); err != nil {
@@ -103,6 +105,9 @@ func Encode(e event.Event) ([]byte, error) {
 	}
 	x.Points = []xmlPoint{p}
 	d := &xmlDetail{SafetyNet: &xmlSafetyNet{Type: e.Type, Severity: string(e.Severity), Status: string(e.Status), Source: e.Source, ID: e.ID}}
+	d.SafetyNet.Drill, _ = e.Properties["drill"].(string)
+	d.SafetyNet.DrillID, _ = e.Properties["drill_id"].(string)
+	d.SafetyNet.Inject, _ = e.Properties["inject"].(string)
 	if e.Title != "" {
 		d.Contact = &struct {
 			Callsign string `xml:"callsign,attr"`

@@ -1,0 +1,41 @@
+package drill
+
+import (
+	"math"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+func TestFootPaths(t *testing.T) {
+	north := func(p orb.Point, d float64) orb.Point { return orb.Point{p[0], p[1] + d/110574} }
+	// A 20 m square building centred on place.
+	sq := orb.Polygon{{north(east(place, -10), -10), north(east(place, 10), -10), north(east(place, 10), 10), north(east(place, -10), 10), north(east(place, -10), -10)}}
+	path := FootPaths([]orb.Polygon{sq}, nil, 1000)
+	a, b := east(place, -30), east(place, 30)
+	pts := path(a, b)
+	if len(pts) < 3 || pts[0] != a || pts[len(pts)-1] != b {
+		t.Fatalf("path %v", pts)
+	}
+	length := 0.0
+	for i := 1; i < len(pts); i++ {
+		length += distance(pts[i-1], pts[i])
+		mid := orb.Point{(pts[i-1][0] + pts[i][0]) / 2, (pts[i-1][1] + pts[i][1]) / 2}
+		if planar.PolygonContains(sq, mid) {
+			t.Errorf("leg %d goes through the building", i)
+		}
+	}
+	if want := 20 + 2*math.Hypot(20, 10); math.Abs(length-want) > 0.2 {
+		t.Errorf("path of %.2f m, want %.2f (around two corners)", length, want)
+	}
+	if got := path(a, north(a, 5)); len(got) != 2 {
+		t.Errorf("in the open the path is straight: %v", got)
+	}
+	if got := path(place, b); got != nil {
+		t.Errorf("from inside the building: %v, want none", got)
+	}
+	if got := FootPaths([]orb.Polygon{sq}, nil, 40)(a, b); got != nil {
+		t.Errorf("farther than the limit: %v, want none", got)
+	}
+}
