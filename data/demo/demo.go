@@ -80,8 +80,8 @@ func Community() []store.Feature {
 	return s.features()
 }
 
-// Write writes the demo community into s in one transaction: all of it or,
-// on an error, nothing.
+// Write writes the demo community and its drill scenario (Scenario) into
+// s in one transaction: all of it or, on an error, nothing.
 func Write(ctx context.Context, s *store.Store) error {
 	fs := Community()
 	err := s.Update(ctx, func(tx *store.Tx) error {
@@ -95,7 +95,7 @@ func Write(ctx context.Context, s *store.Store) error {
 				return fmt.Errorf("%s feature %d: %w", f.Layer(), i, err)
 			}
 		}
-		return nil
+		return tx.SaveScenario(ctx, Scenario())
 	})
 	if err != nil {
 		return fmt.Errorf("demo: write: %w", err)

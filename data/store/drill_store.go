@@ -180,6 +180,16 @@ func (s *Store) SaveScenario(ctx context.Context, sc Scenario) error {
 	if errs := sc.Validate(nil); len(errs) > 0 {
 		return fmt.Errorf("%w %s: %w", ErrInvalidScenario, sc.Code, errors.Join(errs...))
 	}
+	return s.Update(ctx, func(tx *Tx) error { return tx.SaveScenario(ctx, sc) })
+}
+
+// SaveScenario is Store.SaveScenario inside the transaction tx, so that a
+// scenario can be written with the features it names.
+func (tx *Tx) SaveScenario(ctx context.Context, sc Scenario) error {
+	s := tx.s
+	if errs := sc.Validate(nil); len(errs) > 0 {
+		return fmt.Errorf("%w %s: %w", ErrInvalidScenario, sc.Code, errors.Join(errs...))
+	}
 	objectives, err := json.Marshal(sc.Objectives)
 	if err != nil {
 		return fmt.Errorf("store: drill scenario %s: objectives: %w", sc.Code, err)
@@ -196,69 +206,67 @@ func (s *Store) SaveScenario(ctx context.Context, sc Scenario) error {
 		geoms[i] = string(b)
 	}
 	now := time.Now()
-	return s.Update(ctx, func(tx *Tx) error {
-		if err := tx.ensureDrill(); err != nil {
+	if err := tx.ensureDrill(); err != nil {
+		return s.wrap(err)
+	}
+	var created any
+	err = tx.tx.QueryRowContext(ctx, "SELECT created FROM drill_scenarios WHERE code = ?", sc.Code).Scan(&created)
+	switch {
+	case err == sql.ErrNoRows:
+		if sc.Created.IsZero() {
+			sc.Created = now
+		}
+	case err != nil:
+		return s.wrap(err)
+	default:
+		if t, err := scanTime(created); err == nil && !t.IsZero() {
+			sc.Created = t
+		} else if sc.Created.IsZero() {
+			sc.Created = now
+		}
+	}
+	for _, q := range []string{"DELETE FROM drill_injects WHERE scenario = ?", "DELETE FROM drill_scenarios WHERE code = ?"} {
+		if _, err := tx.tx.ExecContext(ctx, q, sc.Code); err != nil {
 			return s.wrap(err)
 		}
-		var created any
-		err := tx.tx.QueryRowContext(ctx, "SELECT created FROM drill_scenarios WHERE code = ?", sc.Code).Scan(&created)
-		switch {
-		case err == sql.ErrNoRows:
-			if sc.Created.IsZero() {
-				sc.Created = now
-			}
-		case err != nil:
-			return s.wrap(err)
-		default:
-			if t, err := scanTime(created); err == nil && !t.IsZero() {
-				sc.Created = t
-			} else if sc.Created.IsZero() {
-				sc.Created = now
-			}
-		}
-		for _, q := range []string{"DELETE FROM drill_injects WHERE scenario = ?", "DELETE FROM drill_scenarios WHERE code = ?"} {
-			if _, err := tx.tx.ExecContext(ctx, q, sc.Code); err != nil {
-				return s.wrap(err)
-			}
-		}
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO drill_scenarios (code, name, name_zh, name_en, description, description_zh, description_en,
+	}
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO drill_scenarios (code, name, name_zh, name_en, description, description_zh, description_en,
  exercises, norm, objectives, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sc.Code, nullText(sc.Name), nullText(sc.NameZh), nullText(sc.NameEn),
-			nullText(sc.Description.Text), nullText(sc.Description.TextZh), nullText(sc.Description.TextEn),
-			nullText(sc.Exercises), nullText(sc.Norm), string(objectives), fmtTime(sc.Created), fmtTime(now)); err != nil {
-			return s.wrap(fmt.Errorf("drill_scenarios: %s: %w", sc.Code, err))
-		}
-		st, err := tx.tx.PrepareContext(ctx, `INSERT INTO drill_injects (scenario, seq, number, offset_ms, kind, type, severity,
+		sc.Code, nullText(sc.Name), nullText(sc.NameZh), nullText(sc.NameEn),
+		nullText(sc.Description.Text), nullText(sc.Description.TextZh), nullText(sc.Description.TextEn),
+		nullText(sc.Exercises), nullText(sc.Norm), string(objectives), fmtTime(sc.Created), fmtTime(now)); err != nil {
+		return s.wrap(fmt.Errorf("drill_scenarios: %s: %w", sc.Code, err))
+	}
+	st, err := tx.tx.PrepareContext(ctx, `INSERT INTO drill_injects (scenario, seq, number, offset_ms, kind, type, severity,
  title, title_zh, title_en, message, message_zh, message_en, format, location_code, location, geometry, source,
  sender, recipients, method, controller, expect_ack_ms, expect_assign_ms, expect_on_scene_ms, on_scene_radius, expect_resolve_ms,
  expected_action, expected_action_zh, expected_action_en, objective, notes, condition_after, condition_missing, condition_within_ms)
  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return s.wrap(err)
+	if err != nil {
+		return s.wrap(err)
+	}
+	defer st.Close()
+	for i, in := range sc.Injects {
+		var offset, after, missing, within any
+		if in.Timed {
+			offset = ms(in.Offset)
 		}
-		defer st.Close()
-		for i, in := range sc.Injects {
-			var offset, after, missing, within any
-			if in.Timed {
-				offset = ms(in.Offset)
-			}
-			if c := in.Condition; c != nil {
-				after, missing, within = c.After, c.Missing, ms(c.Within)
-			}
-			e := in.Expect
-			if _, err := st.ExecContext(ctx, sc.Code, i, in.Number, offset, nullText(in.Kind), nullText(in.Type), nullText(in.Severity),
-				nullText(in.Title.Text), nullText(in.Title.TextZh), nullText(in.Title.TextEn),
-				nullText(in.Message.Text), nullText(in.Message.TextZh), nullText(in.Message.TextEn),
-				nullText(in.Format), nullText(in.LocationCode), nullText(in.Location), geoms[i], nullText(in.Source),
-				nullText(in.From), nullText(in.To), nullText(in.Method), nullText(in.Controller),
-				ms(e.AckWithin), ms(e.AssignWithin), ms(e.OnSceneWithin), e.OnSceneRadius, ms(e.ResolveWithin),
-				nullText(in.ExpectedAction.Text), nullText(in.ExpectedAction.TextZh), nullText(in.ExpectedAction.TextEn),
-				nullText(in.Objective), nullText(in.Notes), after, missing, within); err != nil {
-				return s.wrap(fmt.Errorf("drill_injects: %s inject %s: %w", sc.Code, in.Number, err))
-			}
+		if c := in.Condition; c != nil {
+			after, missing, within = c.After, c.Missing, ms(c.Within)
 		}
-		return s.wrap(tx.touchDrill(DrillScenariosTable, DrillInjectsTable))
-	})
+		e := in.Expect
+		if _, err := st.ExecContext(ctx, sc.Code, i, in.Number, offset, nullText(in.Kind), nullText(in.Type), nullText(in.Severity),
+			nullText(in.Title.Text), nullText(in.Title.TextZh), nullText(in.Title.TextEn),
+			nullText(in.Message.Text), nullText(in.Message.TextZh), nullText(in.Message.TextEn),
+			nullText(in.Format), nullText(in.LocationCode), nullText(in.Location), geoms[i], nullText(in.Source),
+			nullText(in.From), nullText(in.To), nullText(in.Method), nullText(in.Controller),
+			ms(e.AckWithin), ms(e.AssignWithin), ms(e.OnSceneWithin), e.OnSceneRadius, ms(e.ResolveWithin),
+			nullText(in.ExpectedAction.Text), nullText(in.ExpectedAction.TextZh), nullText(in.ExpectedAction.TextEn),
+			nullText(in.Objective), nullText(in.Notes), after, missing, within); err != nil {
+			return s.wrap(fmt.Errorf("drill_injects: %s inject %s: %w", sc.Code, in.Number, err))
+		}
+	}
+	return s.wrap(tx.touchDrill(DrillScenariosTable, DrillInjectsTable))
 }
 
 // Scenario returns the scenario of code with its injects; an error
