@@ -53,6 +53,8 @@ var fuzzTargets = []string{
 	"FuzzReadBlock:./data/osmimport/", "FuzzDecode:./feeds/event/", "FuzzDecode:./feeds/cap/",
 	"FuzzDecode:./feeds/cot/", "FuzzScanner:./feeds/cot/", "FuzzDecode:./feeds/ingest/", "FuzzSeqOf:./feeds/client/",
 	"FuzzView:./geo/visibility/", "FuzzExtract:./data/fontfile/", "FuzzParse:./feeds/rules/", "FuzzRestore:./feeds/console/",
+	"FuzzReadMSELCSV:./data/register/", "FuzzChain:./feeds/drill/", "FuzzNew:./feeds/replay/", "FuzzParseTime:./ui/replay/",
+	"FuzzParseClock:./ui/drill/", "FuzzParseSpan:./ui/drill/", "FuzzAfterAction:./data/report/",
 }
 
 func main() {
