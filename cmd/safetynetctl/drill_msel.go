@@ -119,9 +119,13 @@ func cmdDrillImport(ctx context.Context, args []string, stdout io.Writer) error 
 		return fmt.Errorf("drill import %s: %w", file, err)
 	}
 	var timed, contingent int
+	var unplaced []string
 	for _, in := range sc.Injects {
 		if in.Timed {
 			timed++
+		}
+		if in.Geometry == nil && (in.LocationCode == "" || !codes(in.LocationCode)) {
+			unplaced = append(unplaced, in.Number)
 		}
 		if in.Kind == store.InjectContingent {
 			contingent++
@@ -133,6 +137,14 @@ func cmdDrillImport(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "%s %d injects (%d timed, %d contingent) from %s into %s as scenario %s; %d problems\n",
 		verb, len(sc.Injects), timed, contingent, file, db, sc.Code, len(probs))
+	if len(unplaced) > 0 {
+		list := strings.Join(unplaced, ", ")
+		if len(unplaced) > 20 {
+			list = strings.Join(unplaced[:20], ", ") + fmt.Sprintf(" and %d more", len(unplaced)-20)
+		}
+		fmt.Fprintf(stdout, "not on the map: %d of %d injects name no feature or place of this community (%s); they are kept and can be placed in Drill mode\n",
+			len(unplaced), len(sc.Injects), list)
+	}
 	return nil
 }
 
