@@ -162,17 +162,19 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	db, code := pos[0], pos[1]
-	s, err := openExisting(db)
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("%s: %w", db, err)
+	}
+	s, err := store.Open(db)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	sc, err := loadDrillScenario(ctx, s, code)
 	if err != nil {
-		s.Close()
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
 	com, err := readDrillCommunity(ctx, s)
-	s.Close()
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
@@ -268,6 +270,9 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}()
 
+	if err := saveRunStart(ctx, s, sc, *id, started); err != nil {
+		return fmt.Errorf("drill run %s: %w", db, err)
+	}
 	say("drill %s: %s, %d injects, speed %g×; commands: pause, resume, trigger N, skip N, speed X, note TEXT, status, stop",
 		*id, sc.Label(*lang), len(sc.Injects), *speed)
 	runDone := make(chan error, 1)
@@ -331,6 +336,9 @@ loop:
 	stopAll()
 	<-pubDone
 	say("drill %s ended: drill.end sent", *id)
+	if err := saveRunEnd(context.WithoutCancel(ctx), s, sc, *id, r.Chains(), *speed); err != nil {
+		return fmt.Errorf("drill run %s: %w", db, err)
+	}
 	if left > 0 {
 		return fmt.Errorf("drill run: %d events not acknowledged by the hub", left)
 	}
@@ -338,6 +346,48 @@ loop:
 		return fmt.Errorf("drill run: %w", err)
 	}
 	return nil
+}
+
+// saveRunStart records the run in the store as it starts: its ID,
+// scenario, names and start. A scenario the store lacks (the demo's) is
+// saved first, so that the run's report finds it.
+func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id string, started time.Time) error {
+	if _, err := s.Scenario(ctx, sc.Code); errors.Is(err, store.ErrNotFound) {
+		if err := s.SaveScenario(ctx, sc); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	return s.SaveDrillRun(ctx, store.DrillRun{ID: id, Scenario: sc.Code, Names: sc.Names, Started: started})
+}
+
+// saveRunEnd records the run's end and the ratings proposed from the
+// chains the director saw (scaled to scenario time), keeping what the
+// stored run has besides (scope, participants, the evaluator's ratings
+// and notes).
+func saveRunEnd(ctx context.Context, s *store.Store, sc store.Scenario, id string, chains []drill.AlarmChain, speed float64) error {
+	run, err := s.DrillRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	run.Ended = time.Now()
+	for i := range chains {
+		chains[i] = drill.Scaled(chains[i], speed)
+	}
+	stored := map[string]store.Rating{}
+	for _, rt := range run.Ratings {
+		stored[rt.Objective] = rt
+	}
+	run.Ratings = run.Ratings[:0]
+	for _, rt := range drill.ProposeRatings(sc, chains) {
+		if old, ok := stored[rt.Objective]; ok {
+			rt.Rating, rt.Note = old.Rating, old.Note
+		}
+		run.Ratings = append(run.Ratings, rt)
+	}
+	run.Corrective = nil // kept as stored
+	return s.SaveDrillRun(ctx, run)
 }
 
 // drillCommand carries out one line of the director's input and returns
