@@ -247,8 +247,17 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 			say("%s", line)
 		}
 	}
+	// The director's entries (injects sent, pauses, notes) go into the
+	// store's event log when the run ends, for its after-action report.
+	var directorLog []store.LogRow
+	var logMu sync.Mutex
+	keep := func(row store.LogRow) {
+		logMu.Lock()
+		directorLog = append(directorLog, row)
+		logMu.Unlock()
+	}
 	r, err := drill.NewRunner(sc, drill.RunOptions{DrillID: *id, Name: sc.Label(*lang), Speed: *speed, Language: *lang,
-		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange})
+		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange, Log: keep})
 	if err != nil {
 		return err
 	}
@@ -336,7 +345,10 @@ loop:
 	stopAll()
 	<-pubDone
 	say("drill %s ended: drill.end sent", *id)
-	if err := saveRunEnd(context.WithoutCancel(ctx), s, sc, *id, r.Chains(), *speed); err != nil {
+	logMu.Lock()
+	rows := directorLog
+	logMu.Unlock()
+	if err := saveRunEnd(context.WithoutCancel(ctx), s, sc, *id, r.Chains(), *speed, rows); err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
 	if left > 0 {
@@ -365,11 +377,21 @@ func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id str
 // saveRunEnd records the run's end and the ratings proposed from the
 // chains the director saw (scaled to scenario time), keeping what the
 // stored run has besides (scope, participants, the evaluator's ratings
-// and notes).
-func saveRunEnd(ctx context.Context, s *store.Store, sc store.Scenario, id string, chains []drill.AlarmChain, speed float64) error {
+// and notes), and appends the director's entries to the event log,
+// leaving the console's last sequence number as it is.
+func saveRunEnd(ctx context.Context, s *store.Store, sc store.Scenario, id string, chains []drill.AlarmChain, speed float64, rows []store.LogRow) error {
 	run, err := s.DrillRun(ctx, id)
 	if err != nil {
 		return err
+	}
+	if len(rows) > 0 {
+		_, seq, err := s.LoadLive(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.SaveLive(ctx, nil, nil, rows, seq); err != nil {
+			return err
+		}
 	}
 	run.Ended = time.Now()
 	for i := range chains {
