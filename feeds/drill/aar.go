@@ -398,7 +398,27 @@ func buildAfterAction(log []store.LogRow, sc store.Scenario, run store.DrillRun,
 	a.Timeline = b.timeline(log, chains, injectEvents)
 	a.Strengths, a.Improvements = b.observations(log, a.Chains)
 	a.Maps = b.maps(log, chains, a.Run.Ended)
+	// An alarm of an inject is named by the inject's title in the
+	// report's language (the run sent it in one language).
+	for i, c := range chains {
+		if t := b.injectTitle(c.Inject); t != "" {
+			a.Chains[i].Subject = t
+		}
+	}
 	return a
+}
+
+// injectTitle is the title of inject number in the report's language.
+func (b *aarBuilder) injectTitle(number string) string {
+	if number == "" {
+		return ""
+	}
+	for _, in := range b.sc.Injects {
+		if in.Number == number {
+			return in.Title.Label(b.lang)
+		}
+	}
+	return ""
 }
 
 // injectEvent is the first arrival of an inject's event.
@@ -956,6 +976,9 @@ func (b *aarBuilder) maps(log []store.LogRow, chains []AlarmChain, end time.Time
 			to = end
 		}
 		m := report.AlarmMap{Title: c.Title, Place: c.Geometry}
+		if t := b.injectTitle(c.Inject); t != "" {
+			m.Title = t
+		}
 		if m.Title == "" {
 			m.Title = c.Subject
 		}
