@@ -200,11 +200,11 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	if *responders > 0 {
 		var units []drill.Unit
 		for i := 1; i <= *responders; i++ {
-			title := fmt.Sprintf("微型消防站%d组", i)
+			title, team := fmt.Sprintf("微型消防站%d组", i), "微型消防站"
 			if *lang == "en" {
-				title = fmt.Sprintf("Micro fire station team %d", i)
+				title, team = fmt.Sprintf("Micro fire station team %d", i), "micro fire station"
 			}
-			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: "micro fire station", At: com.base})
+			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: team, At: com.base})
 		}
 		rs = drill.NewResponders(units, drill.ResponderOptions{AutoAssign: *auto, Path: com.path})
 	}
