@@ -132,7 +132,7 @@ func demoDrillStore(t *testing.T) (string, string) {
 	}()
 
 	const id = "DR-FIRE-EBIKE-PDF"
-	drillRunInput = strings.NewReader("")
+	drillRunInput = strings.NewReader("note + crew left the station at once\n")
 	defer func() { drillRunInput = strings.NewReader("") }()
 	var out bytes.Buffer
 	err := cmdDrillRun(ctx, []string{db, demo.ScenarioCode, "--hub", url, "--token", token, "--speed", "60", "--id", id,
@@ -262,6 +262,9 @@ func TestDrillReportOfTheDemoDrill(t *testing.T) {
 				}
 			}
 		}
+		if a := want[lang]; len(a.Strengths) != 1 || a.Strengths[0].Text != "crew left the station at once" || !strings.Contains(text, "crewleftthestationatonce") {
+			t.Errorf("%s: the director's note is not a strength in the report: %+v", lang, a.Strengths)
+		}
 		for _, h := range map[string][]string{"zh": {"一、演练概况", "三、演练实施", "七、整改措施"}, "en": {"1.Exerciseoverview", "4.Responsetimesagainstthenorm", "AppendixA"}}[lang] {
 			if !strings.Contains(text, h) {
 				t.Errorf("%s: no section %q", lang, h)
@@ -295,4 +298,10 @@ func sameLine(text, number, title string) bool {
 func mmss(d time.Duration) string {
 	s := int64(d.Round(time.Second) / time.Second)
 	return fmt.Sprintf("%02d:%02d", s/60, s%60)
+}
+
+func TestDrillReportRegistered(t *testing.T) {
+	if drillCommands["report"] == nil || !strings.Contains(drillUsage["report"], "--drill") {
+		t.Error("drill report is not registered")
+	}
 }
