@@ -194,7 +194,7 @@ func TestDrillReportOfTheDemoDrill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Scenario != demo.ScenarioCode || run.Started.IsZero() || !run.Ended.After(run.Started) || len(run.Ratings) != 4 {
+	if run.Scenario != demo.ScenarioCode || run.Started.IsZero() || !run.Ended.After(run.Started) || len(run.Ratings) != 4 || !strings.Contains(run.Scope, "60") {
 		t.Errorf("the run as drill run saved it: %+v", run)
 	}
 	want := map[string]report.AfterAction{}
@@ -206,6 +206,9 @@ func TestDrillReportOfTheDemoDrill(t *testing.T) {
 		want[lang] = a
 	}
 	s.Close()
+	if ps := want["en"].Run.Participants; !slices.Contains(ps, "wang") || !slices.Contains(ps, "director") {
+		t.Errorf("participants %v", ps)
+	}
 	if len(want["en"].Chains) < 6 {
 		t.Fatalf("%d alarms in the drill's chains", len(want["en"].Chains))
 	}

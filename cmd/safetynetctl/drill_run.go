@@ -279,7 +279,14 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}()
 
-	if err := saveRunStart(ctx, s, sc, *id, started); err != nil {
+	scope := ""
+	if *speed != 1 || *responders > 0 {
+		scope = fmt.Sprintf("桌面推演，%g 倍速，%d 个模拟单位", *speed, *responders)
+		if *lang == "en" {
+			scope = fmt.Sprintf("tabletop at %g×, %d simulated units", *speed, *responders)
+		}
+	}
+	if err := saveRunStart(ctx, s, sc, *id, started, scope); err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
 	say("drill %s: %s, %d injects, speed %g×; commands: pause, resume, trigger N, skip N, speed X, note TEXT, status, stop",
@@ -361,9 +368,9 @@ loop:
 }
 
 // saveRunStart records the run in the store as it starts: its ID,
-// scenario, names and start. A scenario the store lacks (the demo's) is
+// scenario, names, start and scope. A scenario the store lacks (the demo's) is
 // saved first, so that the run's report finds it.
-func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id string, started time.Time) error {
+func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id string, started time.Time, scope string) error {
 	if _, err := s.Scenario(ctx, sc.Code); errors.Is(err, store.ErrNotFound) {
 		if err := s.SaveScenario(ctx, sc); err != nil {
 			return err
@@ -371,7 +378,7 @@ func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id str
 	} else if err != nil {
 		return err
 	}
-	return s.SaveDrillRun(ctx, store.DrillRun{ID: id, Scenario: sc.Code, Names: sc.Names, Started: started})
+	return s.SaveDrillRun(ctx, store.DrillRun{ID: id, Scenario: sc.Code, Names: sc.Names, Started: started, Scope: scope})
 }
 
 // saveRunEnd records the run's end and the ratings proposed from the

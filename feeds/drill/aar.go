@@ -108,6 +108,8 @@ const maxLogRows = 1 << 22
 //     units assigned to it: each from its last position report before
 //     its assignment to the alarm's resolve (the run's end when never
 //     resolved).
+//   - Participants, when the run names none: who appear in the
+//     timeline.
 //   - Base: report.ReadMapBase.
 func AfterAction(ctx context.Context, s *store.Store, drillID, lang string, opt AfterActionOptions) (report.AfterAction, error) {
 	if lang != "zh" && lang != "en" {
@@ -397,6 +399,9 @@ func buildAfterAction(log []store.LogRow, sc store.Scenario, run store.DrillRun,
 	a.Summary = normSummary(card)
 	a.Timeline = b.timeline(log, chains, injectEvents)
 	a.Strengths, a.Improvements = b.observations(log, a.Chains)
+	if len(a.Run.Participants) == 0 {
+		a.Run.Participants = participants(a.Timeline)
+	}
 	a.Maps = b.maps(log, chains, a.Run.Ended)
 	// An alarm of an inject is named by the inject's title in the
 	// report's language (the run sent it in one language).
@@ -696,6 +701,19 @@ func (b *aarBuilder) timeline(log []store.LogRow, chains []AlarmChain, ev map[st
 		}
 		return 0
 	})
+	return out
+}
+
+// participants are who appear in the timeline: controllers, operators
+// and evaluators, in order of first appearance, without the console
+// itself.
+func participants(tl []report.TimelineEntry) []string {
+	var out []string
+	for _, e := range tl {
+		if w := strings.TrimSpace(e.Who); w != "" && w != console.System && !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
 	return out
 }
 
