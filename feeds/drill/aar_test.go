@@ -432,3 +432,18 @@ func TestScenarioClock(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAfterAction100k builds the report's input from an hour of a
+// busy console (syntheticLog: 2,000 drill alarms, 100,000 rows).
+func BenchmarkAfterAction100k(b *testing.B) {
+	log := syntheticLog(b)
+	run := store.DrillRun{ID: "DR-B", Scenario: "B", Started: log[0].Time, Ended: log[len(log)-1].Time}
+	sc := store.Scenario{Code: "B", Objectives: []store.Objective{{Code: "O1"}}}
+	b.ResetTimer()
+	for b.Loop() {
+		a := buildAfterAction(log, sc, run, "en", AfterActionOptions{})
+		if len(a.Chains) != 2000 {
+			b.Fatalf("%d chains", len(a.Chains))
+		}
+	}
+}
