@@ -268,6 +268,9 @@ func TestDrillReportOfTheDemoDrill(t *testing.T) {
 		if a := want[lang]; len(a.Strengths) != 1 || a.Strengths[0].Text != "crew left the station at once" || !strings.Contains(text, "crewleftthestationatonce") {
 			t.Errorf("%s: the director's note is not a strength in the report: %+v", lang, a.Strengths)
 		}
+		if !strings.Contains(text, map[string]string{"zh": "应急注入无需发送：注入1已在02:00内确认", "en": "contingencynotneeded:inject1reachedackwithin02:00"}[lang]) {
+			t.Errorf("%s: the report does not say the escalation was not needed", lang)
+		}
 		for _, h := range map[string][]string{"zh": {"一、演练概况", "三、演练实施", "七、整改措施"}, "en": {"1.Exerciseoverview", "4.Responsetimesagainstthenorm", "AppendixA"}}[lang] {
 			if !strings.Contains(text, h) {
 				t.Errorf("%s: no section %q", lang, h)

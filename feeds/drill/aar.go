@@ -86,7 +86,8 @@ const maxLogRows = 1 << 22
 //
 //   - Timeline: every inject sent (the director's KindDrill "inject" rows
 //     or, without them, the first event carrying the drill ID and the
-//     inject's number), contingencies as report.TimelineContingency; the
+//     inject's number), contingencies as report.TimelineContingency (one
+//     not needed, as the director logged it, as an action saying so); the
 //     operators' actions on the drill's alarms (opened, acknowledged,
 //     assigned, resolved, notes; the console's own resolves at the
 //     drill's end); the evaluators' observations. Scenario times come from
@@ -613,6 +614,16 @@ func (b *aarBuilder) timeline(log []store.LogRow, chains []AlarmChain, ev map[st
 		}
 		out = append(out, e)
 	}
+	for _, d := range b.director {
+		in, ok := injects[d.Inject]
+		if d.Action != "not_needed" || !ok || in.Condition == nil || sent[d.Inject] {
+			continue
+		}
+		c := in.Condition
+		out = append(out, report.TimelineEntry{At: d.time, Offset: secs(d.ScenarioS), Inject: d.Inject, Kind: report.TimelineAction, Who: who(d.Inject),
+			Text: b.t(fmt.Sprintf("应急注入无需发送：注入 %s 已在 %s 内%s", c.After, mmssText(c.Within), stepZh[c.Missing]),
+				fmt.Sprintf("contingency not needed: inject %s reached %s within %s", c.After, strings.ReplaceAll(c.Missing, "_", " "), mmssText(c.Within)))})
+	}
 	for _, in := range b.sc.Injects {
 		e, ok := ev[in.Number]
 		if !ok || sent[in.Number] {
@@ -716,6 +727,8 @@ func participants(tl []report.TimelineEntry) []string {
 	}
 	return out
 }
+
+var stepZh = map[string]string{StepAck: "确认", StepAssign: "派遣", StepOnScene: "到场", StepResolve: "处置完毕"}
 
 // actionText says what an action did, in the report's language.
 func (b *aarBuilder) actionText(kind, unit, note string) string {
