@@ -162,17 +162,19 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	db, code := pos[0], pos[1]
-	s, err := openExisting(db)
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("%s: %w", db, err)
+	}
+	s, err := store.Open(db)
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	sc, err := loadDrillScenario(ctx, s, code)
 	if err != nil {
-		s.Close()
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
 	com, err := readDrillCommunity(ctx, s)
-	s.Close()
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
@@ -198,11 +200,11 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	if *responders > 0 {
 		var units []drill.Unit
 		for i := 1; i <= *responders; i++ {
-			title := fmt.Sprintf("微型消防站%d组", i)
+			title, team := fmt.Sprintf("微型消防站%d组", i), "微型消防站"
 			if *lang == "en" {
-				title = fmt.Sprintf("Micro fire station team %d", i)
+				title, team = fmt.Sprintf("Micro fire station team %d", i), "micro fire station"
 			}
-			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: "micro fire station", At: com.base})
+			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: team, At: com.base})
 		}
 		rs = drill.NewResponders(units, drill.ResponderOptions{AutoAssign: *auto, Path: com.path})
 	}
@@ -245,8 +247,17 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 			say("%s", line)
 		}
 	}
+	// The director's entries (injects sent, pauses, notes) go into the
+	// store's event log when the run ends, for its after-action report.
+	var directorLog []store.LogRow
+	var logMu sync.Mutex
+	keep := func(row store.LogRow) {
+		logMu.Lock()
+		directorLog = append(directorLog, row)
+		logMu.Unlock()
+	}
 	r, err := drill.NewRunner(sc, drill.RunOptions{DrillID: *id, Name: sc.Label(*lang), Speed: *speed, Language: *lang,
-		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange})
+		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange, Log: keep})
 	if err != nil {
 		return err
 	}
@@ -268,6 +279,16 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}()
 
+	scope := ""
+	if *speed != 1 || *responders > 0 {
+		scope = fmt.Sprintf("桌面推演，%g 倍速，%d 个模拟单位", *speed, *responders)
+		if *lang == "en" {
+			scope = fmt.Sprintf("tabletop at %g×, %d simulated units", *speed, *responders)
+		}
+	}
+	if err := saveRunStart(ctx, s, sc, *id, started, scope); err != nil {
+		return fmt.Errorf("drill run %s: %w", db, err)
+	}
 	say("drill %s: %s, %d injects, speed %g×; commands: pause, resume, trigger N, skip N, speed X, note TEXT, status, stop",
 		*id, sc.Label(*lang), len(sc.Injects), *speed)
 	runDone := make(chan error, 1)
@@ -331,6 +352,12 @@ loop:
 	stopAll()
 	<-pubDone
 	say("drill %s ended: drill.end sent", *id)
+	logMu.Lock()
+	rows := directorLog
+	logMu.Unlock()
+	if err := saveRunEnd(context.WithoutCancel(ctx), s, sc, *id, r.Chains(), *speed, rows); err != nil {
+		return fmt.Errorf("drill run %s: %w", db, err)
+	}
 	if left > 0 {
 		return fmt.Errorf("drill run: %d events not acknowledged by the hub", left)
 	}
@@ -338,6 +365,58 @@ loop:
 		return fmt.Errorf("drill run: %w", err)
 	}
 	return nil
+}
+
+// saveRunStart records the run in the store as it starts: its ID,
+// scenario, names, start and scope. A scenario the store lacks (the demo's) is
+// saved first, so that the run's report finds it.
+func saveRunStart(ctx context.Context, s *store.Store, sc store.Scenario, id string, started time.Time, scope string) error {
+	if _, err := s.Scenario(ctx, sc.Code); errors.Is(err, store.ErrNotFound) {
+		if err := s.SaveScenario(ctx, sc); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	return s.SaveDrillRun(ctx, store.DrillRun{ID: id, Scenario: sc.Code, Names: sc.Names, Started: started, Scope: scope})
+}
+
+// saveRunEnd records the run's end and the ratings proposed from the
+// chains the director saw (scaled to scenario time), keeping what the
+// stored run has besides (scope, participants, the evaluator's ratings
+// and notes), and appends the director's entries to the event log,
+// leaving the console's last sequence number as it is.
+func saveRunEnd(ctx context.Context, s *store.Store, sc store.Scenario, id string, chains []drill.AlarmChain, speed float64, rows []store.LogRow) error {
+	run, err := s.DrillRun(ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		_, seq, err := s.LoadLive(ctx)
+		if err != nil {
+			return err
+		}
+		if err := s.SaveLive(ctx, nil, nil, rows, seq); err != nil {
+			return err
+		}
+	}
+	run.Ended = time.Now()
+	for i := range chains {
+		chains[i] = drill.Scaled(chains[i], speed)
+	}
+	stored := map[string]store.Rating{}
+	for _, rt := range run.Ratings {
+		stored[rt.Objective] = rt
+	}
+	run.Ratings = run.Ratings[:0]
+	for _, rt := range drill.ProposeRatings(sc, chains) {
+		if old, ok := stored[rt.Objective]; ok {
+			rt.Rating, rt.Note = old.Rating, old.Note
+		}
+		run.Ratings = append(run.Ratings, rt)
+	}
+	run.Corrective = nil // kept as stored
+	return s.SaveDrillRun(ctx, run)
 }
 
 // drillCommand carries out one line of the director's input and returns

@@ -155,15 +155,15 @@ func (r *Responders) where(u *simUnit, at time.Duration) (orb.Point, bool) {
 	return u.route[len(u.route)-1], true
 }
 
-// report is one position report due.
-type report struct {
+// posReport is one position report due.
+type posReport struct {
 	unit *simUnit
 	at   orb.Point
 }
 
 // due returns the reports due at scenario time at, moving the units.
-func (r *Responders) due(at time.Duration) []report {
-	var out []report
+func (r *Responders) due(at time.Duration) []posReport {
+	var out []posReport
 	for _, u := range r.units {
 		every := r.opt.Every
 		if u.alarm == "" || u.arrived {
@@ -177,7 +177,7 @@ func (r *Responders) due(at time.Duration) []report {
 		if u.alarm != "" && arrived {
 			u.arrived = true
 		}
-		out = append(out, report{u, p})
+		out = append(out, posReport{u, p})
 	}
 	return out
 }
