@@ -122,11 +122,12 @@ const (
 	ChainAssigned     = "assigned"
 	ChainMoving       = "moving"
 	ChainOnScene      = "on_scene"
+	ChainJoint        = "joint"
 	ChainResolved     = "resolved"
 )
 
 // ChainSteps are the steps of a response chain, in order.
-var ChainSteps = []string{ChainReceived, ChainOpened, ChainAcknowledged, ChainAssigned, ChainMoving, ChainOnScene, ChainResolved}
+var ChainSteps = []string{ChainReceived, ChainOpened, ChainAcknowledged, ChainAssigned, ChainMoving, ChainOnScene, ChainJoint, ChainResolved}
 
 // NormSummary is the norm's verdict on one step over all chains.
 type NormSummary struct {
@@ -388,7 +389,24 @@ var stepNames = map[string][2]string{
 	ChainAssigned:     {"派遣", "Assigned"},
 	ChainMoving:       {"出动", "Moving"},
 	ChainOnScene:      {"到场", "On scene"},
+	ChainJoint:        {"协同处置", "Joint action"},
 	ChainResolved:     {"处置完毕", "Resolved"},
+}
+
+// stepHeads are the shorter names of the steps in the chain table's
+// narrow columns.
+var stepHeads = map[string][2]string{
+	ChainAcknowledged: {"确认", "Ack."},
+	ChainJoint:        {"协同", "Joint"},
+	ChainResolved:     {"处置完毕", "Resolved"},
+}
+
+// stepHead names a step in a column header.
+func (x *aar) stepHead(s string) string {
+	if n, ok := stepHeads[s]; ok {
+		return x.t(n[0], n[1])
+	}
+	return x.step(s)
 }
 
 // step names a step of the chain.
@@ -1217,7 +1235,7 @@ func (x *aar) chainTable() {
 	sum := 0.0
 	x.d.font(tableSize-0.6, true, inkText)
 	for i, s := range steps {
-		ws[i] = math.Max(14.5, x.d.width(x.step(s))+2*padX+0.4)
+		ws[i] = math.Max(14.5, x.d.width(x.stepHead(s))+2*padX+0.4)
 		sum += ws[i]
 	}
 	if sum > 100 {
@@ -1228,7 +1246,7 @@ func (x *aar) chainTable() {
 	}
 	cols := []column{{"#", 6, "L"}, {x.t("警情", "Alarm"), contentW - 43 - sum, "L"}, {x.t("队伍 / 单位", "Team / unit"), 23, "L"}, {x.t("接警", "Received"), 14, "L"}}
 	for i, s := range steps {
-		cols = append(cols, column{x.step(s), ws[i], "R"})
+		cols = append(cols, column{x.stepHead(s), ws[i], "R"})
 	}
 	var rows [][]cell
 	for i, c := range a.Chains {

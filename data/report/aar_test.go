@@ -224,7 +224,7 @@ func aarFixture(t testing.TB, lang string) AfterAction {
 			team, unit = tr("门岗", "Gate guards"), "GD-1"
 		}
 		row := ChainRow{Subject: subj, Inject: al.inj, Type: in.Type, Team: team, Unit: unit, Received: received}
-		for k, st := range ChainSteps[1:] {
+		for k, st := range []string{ChainOpened, ChainAcknowledged, ChainAssigned, ChainMoving, ChainOnScene, ChainResolved} {
 			s := StepTime{Step: st, Limit: limits[st]}
 			if al.secs[k] >= 0 {
 				s.Done, s.After = true, time.Duration(al.secs[k])*time.Second

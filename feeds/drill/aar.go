@@ -526,7 +526,7 @@ func roundSpeed(v float64) float64 {
 // reportStep is the report's name of a chain step.
 var reportStep = map[string]string{
 	StepOpen: report.ChainOpened, StepAck: report.ChainAcknowledged, StepAssign: report.ChainAssigned,
-	StepMoving: report.ChainMoving, StepOnScene: report.ChainOnScene, StepJoint: StepJoint, StepResolve: report.ChainResolved,
+	StepMoving: report.ChainMoving, StepOnScene: report.ChainOnScene, StepJoint: report.ChainJoint, StepResolve: report.ChainResolved,
 }
 
 // chainRows turns the scorecard's alarms into the report's rows.
