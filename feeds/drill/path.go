@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"safetynet/geo/proj"
 	"safetynet/geo/visibility"
@@ -14,8 +15,9 @@ import (
 // obstacles: building footprints (polygons) and walls or fences (lines),
 // all EPSG:4326. A path is the shortest way on foot (geo/walk), from
 // first point to last, bending at the obstacles' corners; nil (a straight
-// line for the responders) when there is no way within limit metres, or
-// from inside an obstacle. The obstacles are read once; the function is
+// line for the responders) when there is no way within limit metres. A
+// place inside a building is reached through the nearest point outside
+// its wall. The obstacles are read once; the function is
 // safe for concurrent use.
 func FootPaths(footprints []orb.Polygon, walls []orb.LineString, limit float64) func(from, to orb.Point) []orb.Point {
 	var b orb.Bound
@@ -41,9 +43,20 @@ func FootPaths(footprints []orb.Polygon, walls []orb.LineString, limit float64) 
 	}
 	m := walk.New(visibility.New(feet, lines))
 	return func(from, to orb.Point) []orb.Point {
-		pts := footPath(m, local.ToMetres(from), local.ToMetres(to), limit)
+		// A place inside a building (an alarm at a building's middle) is
+		// reached by walking to the nearest point outside its wall, then
+		// in; a start inside one walks out first.
+		a, b := local.ToMetres(from), local.ToMetres(to)
+		a2, b2 := outside(feet, a), outside(feet, b)
+		pts := footPath(m, a2, b2, limit)
 		if pts == nil {
 			return nil
+		}
+		if a2 != a {
+			pts = append([]orb.Point{a}, pts...)
+		}
+		if b2 != b {
+			pts = append(pts, b)
 		}
 		out := make([]orb.Point, len(pts))
 		for i, p := range pts {
@@ -52,6 +65,45 @@ func FootPaths(footprints []orb.Polygon, walls []orb.LineString, limit float64) 
 		out[0], out[len(out)-1] = from, to
 		return out
 	}
+}
+
+// doorStep is how far outside its wall a place inside a building is
+// reached, in metres.
+const doorStep = 0.5
+
+// outside returns p when no footprint holds it, else the nearest point
+// doorStep metres outside the outer ring of the one that does.
+func outside(feet []orb.Polygon, p orb.Point) orb.Point {
+	for _, f := range feet {
+		if len(f) == 0 || len(f[0]) < 4 || !planar.PolygonContains(f, p) {
+			continue
+		}
+		best, bestD := p, math.Inf(1)
+		ring := f[0]
+		for i := 0; i+1 < len(ring); i++ {
+			q := nearestOnSegment(ring[i], ring[i+1], p)
+			if d := math.Hypot(q[0]-p[0], q[1]-p[1]); d < bestD {
+				best, bestD = q, d
+			}
+		}
+		if bestD == 0 || math.IsInf(bestD, 1) {
+			return best
+		}
+		k := (bestD + doorStep) / bestD
+		return orb.Point{p[0] + (best[0]-p[0])*k, p[1] + (best[1]-p[1])*k}
+	}
+	return p
+}
+
+// nearestOnSegment is the point of segment ab nearest to p.
+func nearestOnSegment(a, b, p orb.Point) orb.Point {
+	dx, dy := b[0]-a[0], b[1]-a[1]
+	l := dx*dx + dy*dy
+	if l == 0 {
+		return a
+	}
+	t := math.Max(0, math.Min(1, ((p[0]-a[0])*dx+(p[1]-a[1])*dy)/l))
+	return orb.Point{a[0] + t*dx, a[1] + t*dy}
 }
 
 // footPath returns the shortest way on foot from a to b in m (metres),
