@@ -193,7 +193,7 @@ func (d *drillMode) enter() {
 	d.savedLeft = x.outer.Leading
 	x.outer.Leading = container.NewPadded(d.left)
 	x.outer.Refresh()
-	x.tabs.Items = []*container.TabItem{d.injectTab, d.scTab, d.dirTab}
+	x.tabs.Items = []*container.TabItem{d.injectTab, d.scTab, d.dirTab, x.alertsTab} // the console goes on: the director sees the queue
 	x.tabs.Select(d.injectTab)
 	x.tabs.Refresh()
 	d.offsets = [2]float64{x.outer.Offset, x.inner.Offset}

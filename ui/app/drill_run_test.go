@@ -11,6 +11,7 @@ import (
 
 	"safetynet/data/store"
 	"safetynet/feeds/console"
+	feedreplay "safetynet/feeds/replay"
 	"safetynet/ui/drill"
 )
 
@@ -206,6 +207,9 @@ func TestDrillRunsFromDrillMode(t *testing.T) {
 	}
 	if kinds["drill"] == 0 {
 		t.Errorf("no director's entries in the event log: %v", kinds)
+	}
+	if _, err := feedreplay.New(replayable(log), feedreplay.Options{}); err != nil {
+		t.Errorf("the replay cannot read the run's log: %v", err)
 	}
 
 	// Replay of the run in a window of its own.

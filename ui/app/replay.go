@@ -15,6 +15,7 @@ import (
 
 	"safetynet/data/store"
 	"safetynet/feeds/console"
+	rundrill "safetynet/feeds/drill"
 	feedreplay "safetynet/feeds/replay"
 	"safetynet/ui/locale"
 	"safetynet/ui/mapview"
@@ -230,6 +231,7 @@ func (x *App) OpenReplay(title string, from, to time.Time) {
 		ctx, cancel := context.WithTimeout(x.ctx, time.Minute)
 		defer cancel()
 		rows, err := s.ConsoleLog(ctx, from, to, maxReplayRows)
+		rows = replayable(rows)
 		opt := x.replayOptions(ctx, s)
 		hand(func() {
 			defer func() {
@@ -256,6 +258,19 @@ func (x *App) OpenReplay(title string, from, to time.Time) {
 			x.showReplayWindow(rw, rw.view.Object(), rw.view.Close)
 		})
 	}()
+}
+
+// replayable drops the director's own entries of a drill (kind
+// "drill": start, pause, speed, trigger, end), which the replay does not
+// read: what they caused is in the log as events.
+func replayable(rows []store.LogRow) []store.LogRow {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if r.Kind != rundrill.KindDrill {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // replayMap makes a map for a replay on s, at the live map's view.
@@ -374,6 +389,7 @@ func (x *App) OpenCompare(a, b store.DrillRun) {
 		if err == nil {
 			rowsB, err = s.ConsoleLog(ctx, fb, tb, maxReplayRows)
 		}
+		rowsA, rowsB = replayable(rowsA), replayable(rowsB)
 		opt := x.replayOptions(ctx, s)
 		hand(func() {
 			defer func() {
