@@ -15,8 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/paulmach/orb"
-
 	"safetynet/data/demo"
 	"safetynet/data/store"
 	"safetynet/feeds/client"
@@ -46,83 +44,6 @@ func loadDrillScenario(ctx context.Context, s *store.Store, code string) (store.
 		return demo.Scenario(), nil
 	}
 	return sc, err
-}
-
-// drillCommunity is what a drill run needs of the store: the features with
-// codes, where the micro fire station is, and the buildings and barriers
-// the simulated responders walk around.
-type drillCommunity struct {
-	place func(string) (orb.Geometry, bool)
-	base  orb.Point
-	path  func(from, to orb.Point) []orb.Point
-}
-
-// readDrillCommunity reads what a drill run needs from s.
-func readDrillCommunity(ctx context.Context, s *store.Store) (drillCommunity, error) {
-	b, ok, err := s.Extent(ctx)
-	if err != nil || !ok {
-		return drillCommunity{place: func(string) (orb.Geometry, bool) { return nil, false }}, err
-	}
-	b = b.Pad(0.001)
-	var fs []store.Feature
-	add := func(n int, at func(int) store.Feature, err error) error {
-		for i := 0; i < n; i++ {
-			fs = append(fs, at(i))
-		}
-		return err
-	}
-	cams, err := s.Cameras(ctx, b)
-	if err := add(len(cams), func(i int) store.Feature { return cams[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	kas, err := s.KeyAreas(ctx, b)
-	if err := add(len(kas), func(i int) store.Feature { return kas[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	eq, err := s.FireEquipment(ctx, b)
-	if err := add(len(eq), func(i int) store.Feature { return eq[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	aps, err := s.AccessPoints(ctx, b)
-	if err := add(len(aps), func(i int) store.Feature { return aps[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	cps, err := s.Checkpoints(ctx, b)
-	if err := add(len(cps), func(i int) store.Feature { return cps[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	hz, err := s.Hazards(ctx, b)
-	if err := add(len(hz), func(i int) store.Feature { return hz[i] }, err); err != nil {
-		return drillCommunity{}, err
-	}
-	base := b.Center()
-	fac, err := s.Facilities(ctx, b)
-	if err != nil {
-		return drillCommunity{}, err
-	}
-	for _, f := range fac {
-		if f.Kind == "fire_station" {
-			base = f.Geom
-			break
-		}
-	}
-	bs, err := s.Buildings(ctx, b)
-	if err != nil {
-		return drillCommunity{}, err
-	}
-	bars, err := s.Barriers(ctx, b)
-	if err != nil {
-		return drillCommunity{}, err
-	}
-	var obstacles []store.Feature
-	for _, x := range bs {
-		obstacles = append(obstacles, x)
-	}
-	for _, x := range bars {
-		obstacles = append(obstacles, x)
-	}
-	feet, walls := drill.Obstacles(obstacles)
-	return drillCommunity{place: drill.Places(fs), base: base, path: drill.FootPaths(feet, walls, 5000)}, nil
 }
 
 // cmdDrillRun directs a drill headless: it sends the scenario's injects
@@ -174,7 +95,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
-	com, err := readDrillCommunity(ctx, s)
+	com, err := drill.ReadCommunity(ctx, s)
 	if err != nil {
 		return fmt.Errorf("drill run %s: %w", db, err)
 	}
@@ -198,15 +119,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var rs *drill.Responders
 	if *responders > 0 {
-		var units []drill.Unit
-		for i := 1; i <= *responders; i++ {
-			title, team := fmt.Sprintf("微型消防站%d组", i), "微型消防站"
-			if *lang == "en" {
-				title, team = fmt.Sprintf("Micro fire station team %d", i), "micro fire station"
-			}
-			units = append(units, drill.Unit{Subject: fmt.Sprintf("drill-unit:%d", i), Title: title, Team: team, At: com.base})
-		}
-		rs = drill.NewResponders(units, drill.ResponderOptions{AutoAssign: *auto, Path: com.path})
+		rs = drill.NewResponders(com.StationUnits(*responders, *lang), drill.ResponderOptions{AutoAssign: *auto, Path: com.Path})
 	}
 	opt.MinBackoff, opt.MaxBackoff = 100*time.Millisecond, 5*time.Second
 	pub := client.NewPublisher(opt, 1024, func(data []byte, a client.Ack) {
@@ -257,7 +170,7 @@ func cmdDrillRun(ctx context.Context, args []string, stdout io.Writer) error {
 		logMu.Unlock()
 	}
 	r, err := drill.NewRunner(sc, drill.RunOptions{DrillID: *id, Name: sc.Label(*lang), Speed: *speed, Language: *lang,
-		Publish: pub.Publish, Place: com.place, Responders: rs, OnChange: onChange, Log: keep})
+		Publish: pub.Publish, Place: com.Place, Responders: rs, OnChange: onChange, Log: keep})
 	if err != nil {
 		return err
 	}
@@ -391,14 +304,8 @@ func saveRunEnd(ctx context.Context, s *store.Store, sc store.Scenario, id strin
 	if err != nil {
 		return err
 	}
-	if len(rows) > 0 {
-		_, seq, err := s.LoadLive(ctx)
-		if err != nil {
-			return err
-		}
-		if err := s.SaveLive(ctx, nil, nil, rows, seq); err != nil {
-			return err
-		}
+	if err := s.AppendLog(ctx, rows); err != nil {
+		return err
 	}
 	run.Ended = time.Now()
 	for i := range chains {

@@ -49,6 +49,10 @@ const (
 	RowRule        = "rule"
 	RowView        = console.LogView
 	RowObservation = "observation"
+	// RowDrill is a drill director's own entry (start, pause, speed,
+	// trigger, end): not part of the console's picture, which has what
+	// it caused as events.
+	RowDrill = "drill"
 )
 
 // Options tune a Log. The zero value is usable.
@@ -234,11 +238,11 @@ func New(rows []store.LogRow, opt Options) (*Log, error) {
 					phase = r.Time.Sub(r.Time.Truncate(tickEvery))
 				}
 			}
-		case RowView:
+		case RowView, RowDrill:
 		case RowObservation:
 			l.marks = append(l.marks, observation(r))
 		default:
-			fail(i, fmt.Errorf("kind %q is not event, action, rule, view or observation", r.Kind))
+			fail(i, fmt.Errorf("kind %q is not event, action, rule, view, observation or drill", r.Kind))
 			continue
 		}
 		if l.from.IsZero() {

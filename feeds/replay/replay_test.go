@@ -347,8 +347,12 @@ func TestBadRows(t *testing.T) {
 		store.LogRow{Time: sec(5), Kind: replay.RowRule, Data: []byte(`[1]`)},
 		store.LogRow{Time: sec(6), Kind: replay.RowAction, Data: []byte(`{"seq":3}`)},
 		store.LogRow{Time: sec(7), Kind: replay.RowObservation, Operator: "evaluator", Data: []byte(`{"text":"gate 3 not opened"}`)},
+		store.LogRow{Time: sec(8), Kind: replay.RowDrill, Subject: "drill-1", Data: []byte(`{"what":"pause"}`)},
 	)
 	l, err := replay.New(rows, replay.Options{Console: opt})
+	if err != nil && strings.Contains(err.Error(), fmt.Sprintf("row %d", good+6)) {
+		t.Errorf("a drill director's entry is taken for a bad row: %v", err)
+	}
 	if err == nil {
 		t.Fatal("no error for bad rows")
 	}

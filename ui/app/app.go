@@ -163,6 +163,7 @@ func NewWith(a fyne.App, s *store.Store, opt Options) *App {
 	x.m.OnLiveDrawn(x.live.drawn)
 	x.win.SetOnClosed(func() {
 		delete(dialogs, x.win)
+		x.closeReplays()
 		x.cancel()
 		x.live.stop()
 		x.live.wait(closeWait) // the last save of the picture
@@ -357,7 +358,9 @@ func (x *App) buildMenu() {
 	drillMode := shortcut(lang.L("Drill mode"), fyne.KeyD, func() { x.SetDrillMode(!x.drill.on) })
 	x.menu = fyne.NewMainMenu(fyne.NewMenu(lang.L("File"), newCommunity, open, recent, imp,
 		fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit),
-		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts, fyne.NewMenu(lang.L("Drill"), drillMode))
+		fyne.NewMenu(lang.L("Edit"), x.undoItem), alerts, fyne.NewMenu(lang.L("Drill"), drillMode,
+			fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Replay…"), x.showReplayChooser),
+			fyne.NewMenuItem(lang.L("Compare two runs…"), x.showCompareChooser)))
 	x.win.SetMainMenu(x.menu)
 }
 
@@ -523,6 +526,7 @@ func (x *App) Open(path string) {
 				s.Close()
 				return
 			}
+			x.closeReplays() // they read the file open now
 			old := x.store
 			x.store = s
 			x.m.SetStore(s)

@@ -80,9 +80,15 @@ type session struct {
 	// below starts; read-only from then on.
 	c     *console.Console
 	look  *lookups
-	acts  *actionQueue // nil without a hub
+	acts  *actionQueue      // nil without a hub
+	pub   *client.Publisher // the actions' publisher, also a drill's; nil without a hub
 	rules []rules.Rule
 	mail  mailbox
+
+	// saw, when set, is given every message from the hub on the
+	// subscriber's goroutine before the feed applies it (a drill's
+	// runner); it must not block.
+	saw atomic.Pointer[func(event.Message)]
 }
 
 func newLiveConsole(x *App) *liveConsole {
@@ -251,10 +257,16 @@ func (l *liveConsole) run(ss *session, p prepared, set Settings) {
 		}
 	})
 	ss.acts = newActionQueue()
+	ss.pub = pub
 	ss.wg.Add(3)
 	go func() {
 		defer ss.wg.Done()
-		err := sub.Run(ctx, func(m event.Message) error { return f.offer(ctx, m) })
+		err := sub.Run(ctx, func(m event.Message) error {
+			if saw := ss.saw.Load(); saw != nil {
+				(*saw)(m)
+			}
+			return f.offer(ctx, m)
+		})
 		if err != nil && ctx.Err() == nil {
 			hand(func() {
 				if l.cur == ss {

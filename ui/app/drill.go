@@ -47,6 +47,8 @@ type drillMode struct {
 	offsets                  [2]float64        // the splits' offsets before drill mode
 	director                 drill.Director
 	tick                     context.CancelFunc
+	run                      *runDirector // the director of runs through the live console's hub
+	replay                   *widget.Button
 }
 
 func newDrillMode(x *App) *drillMode {
@@ -86,7 +88,12 @@ func newDrillMode(x *App) *drillMode {
 	d.bottom = container.NewBorder(container.NewBorder(nil, nil, container.NewHBox(d.add, d.remove, d.save), nil, d.status), nil, nil, nil, d.wb.Timeline)
 	d.injectTab = container.NewTabItem(lang.L("Inject"), container.NewVScroll(container.NewPadded(d.wb.Editor)))
 	d.scTab = container.NewTabItem(lang.L("Scenario"), container.NewVScroll(container.NewPadded(d.wb.Properties)))
-	d.dirTab = container.NewTabItem(lang.L("Director"), container.NewVScroll(container.NewPadded(d.wb.Director)))
+	d.run = newRunDirector(d)
+	d.director = d.run
+	d.wb.Director.SetDirector(d.run)
+	d.replay = widget.NewButtonWithIcon(lang.L("Replay…"), fynetheme.MediaReplayIcon(), func() { x.showReplayChooser() })
+	d.dirTab = container.NewTabItem(lang.L("Director"), container.NewVScroll(container.NewPadded(container.NewVBox(
+		d.run.options, widget.NewSeparator(), d.wb.Director, widget.NewSeparator(), d.replay))))
 	d.newScenario()
 	return d
 }
@@ -186,7 +193,7 @@ func (d *drillMode) enter() {
 	d.savedLeft = x.outer.Leading
 	x.outer.Leading = container.NewPadded(d.left)
 	x.outer.Refresh()
-	x.tabs.Items = []*container.TabItem{d.injectTab, d.scTab, d.dirTab}
+	x.tabs.Items = []*container.TabItem{d.injectTab, d.scTab, d.dirTab, x.alertsTab} // the console goes on: the director sees the queue
 	x.tabs.Select(d.injectTab)
 	x.tabs.Refresh()
 	d.offsets = [2]float64{x.outer.Offset, x.inner.Offset}
@@ -310,6 +317,17 @@ func (d *drillMode) newScenario() {
 	}
 	d.load(store.Scenario{Code: code, Norm: store.NormMFS135, Names: store.Names{NameZh: "新演练", NameEn: "New drill"}})
 	d.list.UnselectAll()
+}
+
+// listed reports whether the scenario coded code is among the file's
+// saved scenarios.
+func (d *drillMode) listed(code string) bool {
+	for _, sc := range d.scenarios {
+		if sc.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // selectListed selects the scenario shown in the list, if it is there.
