@@ -78,5 +78,8 @@ func cmdDrillReport(ctx context.Context, args []string, stdout io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "wrote %s: drill %s (%s), %d of %d injects sent, %d alarms, %d observations, %d maps\n",
 		*out, id, a.Scenario.Code, sent, len(a.Scenario.Injects), len(a.Chains), len(a.Strengths)+len(a.Improvements), len(a.Maps))
+	if len(a.Chains) == 0 && sent > 0 {
+		fmt.Fprintln(stdout, noConsoleRecord)
+	}
 	return nil
 }

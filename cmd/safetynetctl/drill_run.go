@@ -32,6 +32,11 @@ func init() {
         [--from T --to T] [--norm 1-3-5|nfpa1710] [--csv]  scored against the norm`
 }
 
+// noConsoleRecord explains an empty chain: the chain is measured from a
+// console's record of what it received and what its operators did.
+const noConsoleRecord = "note: no alarm of this drill is in the store's event log; the response chain is measured from the record of a console " +
+	"(safetynet) that followed the hub during the drill with this file open"
+
 // drillRunInput is where drill run reads the director's commands.
 var drillRunInput io.Reader = os.Stdin
 
@@ -488,6 +493,9 @@ func cmdDrillChain(ctx context.Context, args []string, stdout io.Writer) error {
 	n := drill.NormByName(*norm)
 	card := drill.Score(chains, n)
 	fmt.Fprintf(stdout, "\n%d alarms, norm %s:\n", len(chains), n.Name)
+	if len(chains) == 0 {
+		fmt.Fprintln(stdout, noConsoleRecord)
+	}
 	tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "step\tlimit\tpercentile\talarms\treached\tmet\tvalue\tresult")
 	for _, st := range card.All.Steps {
