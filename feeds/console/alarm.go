@@ -157,19 +157,48 @@ func (c *Console) clear(a *alertRec, e *event.Event, now time.Time) {
 }
 
 // endDrill resolves the open drill alerts that the drill.end event e ends.
+// A drill.end naming its drill (properties drill_id, else drill: the
+// exercise's name; a CAP alert carries them as parameters) ends only the
+// alerts of that drill.
 func (c *Console) endDrill(e *event.Event, now time.Time) {
-	name := str(e.Properties, "drill")
+	id, name := drillMark(e, "drill_id"), drillMark(e, "drill")
 	for _, a := range c.alerts {
 		if !a.Drill || !a.Status.open() || a.First.After(e.Time) {
 			continue
 		}
-		if n := str(a.Event.Properties, "drill"); name != "" && n != "" && n != name {
+		if aid := drillMark(&a.Event, "drill_id"); id != "" && aid != "" {
+			if aid != id {
+				continue
+			}
+		} else if n := drillMark(&a.Event, "drill"); name != "" && n != "" && n != name {
 			continue
 		}
 		act := Action{Kind: ActionResolve, Operator: System, Note: NoteDrillEnded, Detail: name, EventID: e.ID, Time: e.Time}
 		c.act(a, act, now)
 		c.changes.logRule(now, act, a.Subject)
 	}
+}
+
+// drillMark returns the property k of e, or the CAP parameter k.
+func drillMark(e *event.Event, k string) string {
+	if v := str(e.Properties, k); v != "" {
+		return v
+	}
+	ps, _ := e.Properties["parameters"].(map[string]any)
+	switch v := ps[k].(type) {
+	case string:
+		return v
+	case []any:
+		if len(v) > 0 {
+			s, _ := v[0].(string)
+			return s
+		}
+	case []string:
+		if len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 // rateKept is how long the alarm counts are kept: Rate.Day.

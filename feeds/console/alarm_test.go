@@ -482,6 +482,30 @@ func TestDrillEnd(t *testing.T) {
 	}
 }
 
+// TestDrillEndByID: two runs of one scenario share its name; drill.end
+// ends the alerts of its own run (drill_id), also when a CAP alert carries
+// the id as a parameter.
+func TestDrillEndByID(t *testing.T) {
+	c := New(Options{})
+	run := func(id, drillID string, cap bool, at time.Time) event.Event {
+		e := alarm(id, "fire.smoke", "sensor:"+id, event.Severe, at)
+		e.Status = event.Exercise
+		if cap {
+			e.Properties = map[string]any{"parameters": map[string]any{"drill": []any{"Shed fire"}, "drill_id": []any{drillID}}}
+		} else {
+			e.Properties = map[string]any{"drill": "Shed fire", "drill_id": drillID}
+		}
+		return e
+	}
+	feed(c, run("a-json", "R1", false, t0), run("a-cap", "R1", true, t0.Add(time.Second)),
+		run("b-json", "R2", false, t0.Add(2*time.Second)), run("b-cap", "R2", true, t0.Add(3*time.Second)))
+	feed(c, event.Event{ID: "end-R1", Type: TypeDrillEnd, Status: event.Exercise, Time: t0.Add(time.Minute), Title: "Drill over",
+		Properties: map[string]any{"drill": "Shed fire", "drill_id": "R1"}})
+	if got := subjects(open(c, t0.Add(2*time.Minute))); got != "b-cap b-json" {
+		t.Errorf("open after the end of run R1: %q, want the alerts of run R2", got)
+	}
+}
+
 func TestRateAndFlood(t *testing.T) {
 	sev := []event.Severity{event.Minor, event.Minor, event.Moderate, event.Severe, event.Extreme}
 	// n alarms from n sources, one every step.
