@@ -3,6 +3,7 @@ package drill
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,7 +139,10 @@ type ChainOptions struct {
 	// ignored when DrillID is set.
 	Real bool
 	// Radius is how near, in metres, a unit must be to be on scene
-	// (default store.DefaultOnSceneRadius).
+	// (default store.DefaultOnSceneRadius), for an alarm whose event
+	// names no radius of its own (property or CAP parameter
+	// on_scene_radius, in metres, as a drill's inject sends its
+	// Expect.OnSceneRadius).
 	Radius float64
 }
 
@@ -198,6 +202,7 @@ type alarmRec struct {
 	evTime  time.Time
 	units   []*assignRec
 	onScene int // units on scene
+	radius  float64
 }
 
 type assignRec struct {
@@ -239,6 +244,10 @@ type lightEvent struct {
 	ev, geometry  *fastjson.Value
 	props         *fastjson.Value
 }
+
+// maxOnSceneRadius is the largest on_scene_radius an alarm may name, in
+// metres; a larger one is taken for a mistake and the default used.
+const maxOnSceneRadius = 5000
 
 // prop returns a string property, or the first value of the CAP
 // parameter of that name.
@@ -412,6 +421,10 @@ func (ch *chainer) event(row *store.LogRow, e *lightEvent) {
 	n.Drill = e.Status == event.Exercise || e.Status == event.Test
 	n.DrillID, n.DrillName, n.Inject = e.prop("drill_id"), e.prop("drill"), e.prop("inject")
 	n.Geometry = geometry(e.geometry)
+	n.radius = ch.radius
+	if v, err := strconv.ParseFloat(e.prop("on_scene_radius"), 64); err == nil && v > 0 && v <= maxOnSceneRadius {
+		n.radius = v
+	}
 	ch.current[subj] = n
 	if n.key != "" {
 		ch.folds[n.key] = n
@@ -513,7 +526,7 @@ func (ch *chainer) action(row *store.LogRow, kind, unit string) {
 		if s, ok := ch.names[unit]; ok {
 			ur := ch.units[s]
 			ch.bind(u, ur)
-			if ur.has && distance(ur.last, a.Geometry) <= ch.radius {
+			if ur.has && distance(ur.last, a.Geometry) <= a.radius {
 				u.moving = true
 				ch.arrive(u, t)
 			}
@@ -632,7 +645,7 @@ func (ch *chainer) position(row *store.LogRow, e *lightEvent) {
 					a.Moving = row.Time
 				}
 			}
-			if d <= ch.radius {
+			if d <= a.radius {
 				ch.arrive(u, row.Time)
 			}
 		}

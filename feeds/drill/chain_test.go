@@ -2,6 +2,7 @@ package drill
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -287,4 +288,35 @@ func FuzzChain(f *testing.F) {
 		log[1].Kind = KindObservation
 		Observations(log, "")
 	})
+}
+
+// TestChainOwnRadius: an alarm that names its own on-scene radius (an
+// inject's Expect.OnSceneRadius, as a property or a CAP parameter) is
+// reached within it; the others within the default.
+func TestChainOwnRadius(t *testing.T) {
+	wide := alarm("A-wide", "fire.smoke", event.Exercise, at(0), place, "D", "1")
+	wide.Properties["on_scene_radius"] = "40"
+	capWide := alarm("A-cap", "fire.smoke", event.Exercise, at(0), place, "D", "2")
+	capWide.Properties["parameters"] = map[string]any{"on_scene_radius": []any{"40"}}
+	plain := alarm("A-plain", "fire.smoke", event.Exercise, at(0), place, "D", "3")
+	silly := alarm("A-silly", "fire.smoke", event.Exercise, at(0), place, "D", "4")
+	silly.Properties["on_scene_radius"] = "1e9"
+	var log []store.LogRow
+	for i, e := range []event.Event{wide, capWide, plain, silly} {
+		log = append(log, logRow(t, at(0), int64(i+1), e))
+		log = append(log, actionRow(t, at(10), console.ActionAssign, e.Subject, "wang", fmt.Sprintf("Team %d", i)))
+		// Each team stops 30 m east of the place.
+		log = append(log, logRow(t, at(60), int64(10+i), position(fmt.Sprintf("unit:%d", i), fmt.Sprintf("Team %d", i), "station", at(60), east(place, 100))))
+		log = append(log, logRow(t, at(90), int64(20+i), position(fmt.Sprintf("unit:%d", i), fmt.Sprintf("Team %d", i), "station", at(90), east(place, 30))))
+	}
+	got := map[string]bool{}
+	for _, c := range Chain(log, ChainOptions{DrillID: "D"}) {
+		got[c.Subject] = !c.OnScene.IsZero()
+	}
+	want := map[string]bool{"A-wide": true, "A-cap": true, "A-plain": false, "A-silly": false}
+	for s, w := range want {
+		if got[s] != w {
+			t.Errorf("%s on scene at 30 m: %v, want %v", s, got[s], w)
+		}
+	}
 }

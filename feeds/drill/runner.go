@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -680,6 +681,9 @@ func (r *Runner) encode(ir *injectRun, now time.Time) ([]byte, string, error) {
 	e.Properties[event.TextsKey] = texts
 	if in.LocationCode != "" {
 		e.Properties["location_code"] = in.LocationCode
+	}
+	if rad := in.Expect.OnSceneRadius; rad > 0 {
+		e.Properties["on_scene_radius"] = strconv.FormatFloat(rad, 'f', -1, 64)
 	}
 	if in.Location != "" {
 		e.Properties["location"] = in.Location
