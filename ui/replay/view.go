@@ -87,7 +87,10 @@ type View struct {
 	buildErr error
 
 	// Shown: the last frame drawn.
-	frame    *frame
+	frame *frame
+	// jumpTo is the mark a jump asked for until a frame shows it: a
+	// second jump before then goes on from there, not from the frame.
+	jumpTo   time.Time
 	selected string
 	queue    []console.Alert
 	setting  bool // the slider is being set from a frame
@@ -214,7 +217,10 @@ func (v *View) send(fn func(*player)) {
 
 // Seek shows the instant t (kept within the log's span) and keeps
 // playing when it was.
-func (v *View) Seek(t time.Time) { v.send(func(p *player) { p.seek(t) }) }
+func (v *View) Seek(t time.Time) {
+	v.jumpTo = time.Time{}
+	v.send(func(p *player) { p.seek(t) })
+}
 
 // Play plays forwards (reverse false) or backwards at the speed chosen.
 func (v *View) Play(reverse bool) {
@@ -222,6 +228,7 @@ func (v *View) Play(reverse bool) {
 	if reverse {
 		dir = -1
 	}
+	v.jumpTo = time.Time{}
 	v.send(func(p *player) { p.setPlaying(true, dir) })
 }
 
@@ -271,10 +278,14 @@ func strconvQuote(s string) string {
 func (v *View) Jump(next bool, kinds replay.MarkKind) bool {
 	var m replay.Mark
 	var ok bool
+	from := v.At()
+	if !v.jumpTo.IsZero() {
+		from = v.jumpTo
+	}
 	if next {
-		m, ok = v.log.Next(v.At(), kinds)
+		m, ok = v.log.Next(from, kinds)
 	} else {
-		m, ok = v.log.Prev(v.At(), kinds)
+		m, ok = v.log.Prev(from, kinds)
 	}
 	if !ok {
 		if next {
@@ -285,6 +296,7 @@ func (v *View) Jump(next bool, kinds replay.MarkKind) bool {
 		return false
 	}
 	v.say(v.markText(m), false)
+	v.jumpTo = m.Time
 	v.send(func(p *player) {
 		p.setPlaying(false, p.dir)
 		p.seek(m.Time)
@@ -516,6 +528,9 @@ func (v *View) selectAlert(subject string) {
 // layer and the selected alert.
 func (v *View) show(f *frame) {
 	v.frame = f
+	if f.at.Equal(v.jumpTo) {
+		v.jumpTo = time.Time{}
+	}
 	if v.log.Rows() == 0 {
 		v.clock.Text = "––:––:––"
 	} else {

@@ -297,7 +297,8 @@ func TestJumpToMarks(t *testing.T) {
 	v, _ := newTestView(t, nil, 1000, 700)
 	var got []string
 	for v.Jump(true, replay.MarkInject|replay.MarkAction) {
-		pump(t, v, func() bool { return v.frame != nil && v.cmdsDrained() })
+		to := v.jumpTo
+		pump(t, v, func() bool { return v.frame != nil && v.cmdsDrained() && v.At().Equal(to) })
 		got = append(got, fmt.Sprintf("%g", v.At().Sub(t0).Seconds()))
 	}
 	if want := []string{"10", "40", "70", "100", "130", "300"}; !slices.Equal(got, want) {
@@ -318,6 +319,20 @@ func TestJumpToMarks(t *testing.T) {
 	at(t, v, t0.Add(360*time.Second))
 	if !strings.Contains(v.msg.Text, "without a radio") {
 		t.Errorf("observation said as %q", v.msg.Text)
+	}
+}
+
+// TestJumpTwiceQuickly: a second jump before the first is drawn goes on
+// from the first one's mark, not back to it.
+func TestJumpTwiceQuickly(t *testing.T) {
+	setup(t, "en")
+	v, _ := newTestView(t, nil, 1000, 700)
+	v.Jump(true, replay.MarkInject|replay.MarkAction)
+	v.Jump(true, replay.MarkInject|replay.MarkAction)
+	to := v.jumpTo
+	pump(t, v, func() bool { return v.frame != nil && v.cmdsDrained() && v.At().Equal(to) })
+	if got := v.At().Sub(t0).Seconds(); got != 40 {
+		t.Errorf("two quick jumps went to t0+%gs, want the second mark (40 s)", got)
 	}
 }
 
