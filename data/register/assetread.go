@@ -259,7 +259,12 @@ func guessHeaderless(t *table, layer string) Mapping {
 // xlsxTables reads the worksheets of a workbook: only sheetName when it
 // is given (an error when the workbook has no such sheet), else every
 // visible sheet.
-func xlsxTables(b []byte, name, sheetName string) ([]*table, error) {
+func xlsxTables(b []byte, name, sheetName string) (out []*table, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%s: a damaged Excel workbook (%v)", name, r)
+		}
+	}()
 	f, err := openXLSX(b, name)
 	if err != nil {
 		return nil, err
@@ -280,7 +285,6 @@ func xlsxTables(b []byte, name, sheetName string) ([]*table, error) {
 		}
 		names = []string{sheetName}
 	}
-	var out []*table
 	for _, n := range names {
 		if sheetName == "" {
 			if vis, err := f.GetSheetVisible(n); err == nil && !vis {

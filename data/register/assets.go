@@ -357,7 +357,7 @@ func ReadFile(path string, opt Options) (*Preview, error) {
 // opt.Columns names and the file lacks, is a Problem with Row 0. The
 // error is for a file that cannot be read at all (not a register, an
 // encoding it cannot decode, a damaged workbook). Nothing is stored.
-func Read(r io.Reader, name string, opt Options) (p *Preview, err error) {
+func Read(r io.Reader, name string, opt Options) (*Preview, error) {
 	if store.Columns(opt.Layer) == nil {
 		return nil, fmt.Errorf("%s: no layer %q; the layers are %s", name, opt.Layer, strings.Join(store.LayerNames(), ", "))
 	}
@@ -365,16 +365,11 @@ func Read(r io.Reader, name string, opt Options) (p *Preview, err error) {
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if rec := recover(); rec != nil {
-			p, err = nil, fmt.Errorf("%s: a damaged file (%v)", name, rec)
-		}
-	}()
 	format, ok := FormatOf(b[:min(len(b), 512)], name)
 	if !ok {
 		return nil, fmt.Errorf("%s is not a CSV, XLSX, KML or KMZ register", name)
 	}
-	p = &Preview{Name: name, Format: format, Layer: opt.Layer}
+	p := &Preview{Name: name, Format: format, Layer: opt.Layer}
 	var tables []*table
 	switch format {
 	case CSV:
@@ -519,6 +514,14 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 		}
 	}
 	geomType := store.GeometryType(opt.Layer)
+	total, outside := 0, 0
+	defer func() {
+		if outside > 0 && outside*10 >= total*9 && t.geoms == nil {
+			p.Problems = append(p.Problems, Problem{Sheet: t.sheet, Text: fmt.Sprintf(
+				"almost no row of columns %s, %s is a longitude and latitude: are they projected coordinates (metres)? give the coordinate system they are in",
+				m[Lon], m[Lat])})
+		}
+	}()
 	for ri, cells := range t.rows {
 		if blankRow(cells) && (t.geoms == nil || t.geoms[ri] == nil && t.geomErrs[ri] == "") {
 			continue
@@ -574,11 +577,18 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 						break
 					}
 				}
+				total++
+				if lon < -180 || lon > 180 || lat < -90 || lat > 90 {
+					outside++
+				}
 				if lon < -180 || lon > 180 || math.IsNaN(lon) {
 					bad(m[Lon], "longitude %s is out of range (-180 to 180)", formatNum(lon))
 				}
 				if lat < -90 || lat > 90 || math.IsNaN(lat) {
 					bad(m[Lat], "latitude %s is out of range (-90 to 90)", formatNum(lat))
+				}
+				if x == 0 && y == 0 {
+					bad(m[Lon], "position 0, 0: a position left out")
 				}
 				g = orb.Point{lon, lat}
 			}
