@@ -16,6 +16,7 @@ import (
 	"safetynet/data/demo"
 	"safetynet/data/geojsonio"
 	"safetynet/data/osmimport"
+	"safetynet/data/register"
 	"safetynet/data/scene"
 	"safetynet/data/store"
 )
@@ -25,11 +26,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	db := fs.String("db", "", "GeoPackage to import into (created when missing)")
 	layer := fs.String("layer", "", "the layer to import: for GeoJSON the layer the file goes into (default: from the file name); for OSM only that layer's features")
 	force := fs.Bool("force", false, "import OSM data that lies more than 5 km from the community already in --db")
+	rf := addRegisterFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
-		return err
-	}
-	if err := needDB("import", *db); err != nil {
 		return err
 	}
 	if len(files) != 1 {
@@ -37,6 +36,17 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) (er
 	}
 	file := files[0]
 	kind, err := sniff(file)
+	if f, ok := registerFormat(file); ok && (err != nil || f == register.KML) {
+		if !*rf.dryRun {
+			if err := needDB("import", *db); err != nil {
+				return err
+			}
+		}
+		return importRegister(ctx, file, *db, *layer, *force, rf, stdout, stderr)
+	}
+	if err := needDB("import", *db); err != nil {
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -265,11 +275,17 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	db := fs.String("db", "", "GeoPackage to export")
 	out := fs.String("out", "", "folder for the GeoJSON files")
+	layer := fs.String("layer", "", "the layer to export as a register (with --format)")
+	format := fs.String("format", "", "csv, xlsx or kml: export --layer as a register to -o FILE")
+	file := fs.String("o", "", "the register file to write (with --format)")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
 	if err := needDB("export", *db); err != nil {
 		return err
+	}
+	if *format != "" || *layer != "" || *file != "" {
+		return exportRegister(ctx, *db, *layer, *format, *file, stdout)
 	}
 	if *out == "" {
 		return fmt.Errorf("%w: export needs --out DIR", errUsage)

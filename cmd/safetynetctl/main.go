@@ -1,5 +1,6 @@
 // Command safetynetctl works on a SafetyNet GeoPackage without a window:
-// import OSM, GeoJSON and GeoPackage files, export GeoJSON, create the demo
+// import OSM, GeoJSON and GeoPackage files and asset registers (CSV, XLSX,
+// KML), export GeoJSON and registers, create the demo
 // community, list what a store holds, and write its coverage as GIS files
 // and as a printable PDF report.
 package main
@@ -22,7 +23,14 @@ commands:
   import FILE --db F [--layer L]   import an OSM (.osm, .osm.pbf), GeoJSON or GeoPackage file
          [--force]                 (only layer L with --layer; OSM data is merged by osm_id; data more
                                    than 5 km from the community in F needs --force)
+  import FILE --layer L --db F     import an asset register (CSV, XLSX, KML, KMZ) into layer L: cameras,
+         [--columns code=编号,lon=经度,...] fire_equipment, hazards, checkpoints, access_points, facilities;
+         [--crs WGS84] [--sheet S]   headers guessed in Chinese, English and Japanese; every unusable row
+         [--set kind=hydrant_outdoor] is listed and nothing is stored unless --skip-bad; --dry-run only
+         [--dry-run] [--skip-bad]    shows the preview (without --db)
   export --db F --out DIR          write every layer as DIR/<layer>.geojson
+  export --db F --layer L --format csv|xlsx|kml -o FILE
+                                   write one layer as a register (CSV is UTF-8 with a byte-order mark)
   demo --db F                      create the built-in demo community in F
   info --db F                      list the layers of F with their feature counts
   coverage --db F --out DIR        write camera coverage, gaps, patrol corridors, fire reach
