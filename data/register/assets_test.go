@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -121,46 +122,98 @@ func TestTorontoRedLightByLatLon(t *testing.T) {
 	}
 }
 
-// compareXY reads the red-light cameras by their projected X/Y through tr
-// (EPSG:2019 to WGS-84) and by their latitude/longitude, and returns the
-// rows that agree within tol metres and the rows that do not (X=0 rows,
-// which the transform or range check refuses, are among the latter).
-func compareXY(t *testing.T, tr Transform, tol float64) (agree, disagree []int) {
+// gdalTransform returns the transform from srs to WGS-84 of the points
+// xy, computed by gdaltransform (GDAL's own PROJ pipeline, datum shift
+// included) and looked up by the exact input; any other point is an
+// error.
+func gdalTransform(t *testing.T, srs string, xy []orb.Point) Transform {
 	t.Helper()
-	byLL := readShared(t, "redlight-toronto.csv", Options{Layer: store.Cameras})
-	byXY := readShared(t, "redlight-toronto.csv", Options{Layer: store.Cameras, Transform: tr, Spread: -1,
+	bin := testenv.Tool(t, "gdaltransform")
+	var in strings.Builder
+	for _, p := range xy {
+		fmt.Fprintf(&in, "%s %s\n", formatNum(p[0]), formatNum(p[1]))
+	}
+	cmd := exec.Command(bin, "-s_srs", srs, "-t_srs", "EPSG:4326", "-output_xy")
+	cmd.Stdin = strings.NewReader(in.String())
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("gdaltransform: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(xy) {
+		t.Fatalf("gdaltransform gave %d lines for %d points", len(lines), len(xy))
+	}
+	to := map[orb.Point]orb.Point{}
+	for i, l := range lines {
+		var lon, lat float64
+		if _, err := fmt.Sscan(l, &lon, &lat); err != nil {
+			t.Fatalf("gdaltransform line %q: %v", l, err)
+		}
+		to[xy[i]] = orb.Point{lon, lat}
+	}
+	return func(x, y float64) (float64, float64, error) {
+		p, ok := to[orb.Point{x, y}]
+		if !ok {
+			return 0, 0, fmt.Errorf("%v was not transformed", orb.Point{x, y})
+		}
+		return p[0], p[1], nil
+	}
+}
+
+// The red-light cameras by their projected X/Y (NAD27 / MTM zone 10,
+// EPSG:2019) agree with their latitude/longitude in the first 76 rows;
+// the last 75 rows, whose Y is rounded to whole kilometres, disagree
+// (north or south of their lat/lon, at most 500 m), and the
+// three rows with X=Y=0 are listed. Read as facilities (no code column),
+// so that the nine repeated intersections are compared too.
+func TestTorontoRedLightByXY(t *testing.T) {
+	var xy []orb.Point
+	for _, l := range redlightLines(t)[1:] {
+		f := strings.Split(l, ",")
+		x, _ := store.TextNumber(f[4])
+		y, _ := store.TextNumber(f[5])
+		xy = append(xy, orb.Point{x, y})
+	}
+	tr := gdalTransform(t, "EPSG:2019", xy)
+	byLL := readShared(t, "redlight-toronto.csv", Options{Layer: store.Facilities})
+	byXY := readShared(t, "redlight-toronto.csv", Options{Layer: store.Facilities, Transform: tr,
 		Columns: Mapping{Lon: "X", Lat: "Y"}})
+	if len(byLL.Rows) != 154 {
+		t.Fatalf("by lat/lon: %s %v", byLL.Summary(), byLL.Problems)
+	}
+	if got := problemRows(byXY); len(got) != 3 {
+		t.Errorf("by X/Y: problem rows %v, want the three X=Y=0 rows: %v", got, byXY.Problems)
+	}
 	at := map[int]orb.Point{}
 	for _, r := range byXY.Rows {
 		at[r.Row] = r.Record.Geom.(orb.Point)
 	}
+	var agree, disagree []int
+	worst, northSouth := 0.0, 0
 	for _, r := range byLL.Rows {
 		q, ok := at[r.Row]
-		if ok && distance(q, r.Record.Geom.(orb.Point)) <= tol {
+		if !ok {
+			continue
+		}
+		if d := distance(q, r.Record.Geom.(orb.Point)); d <= 5 {
 			agree = append(agree, r.Row)
+			worst = max(worst, d)
 		} else {
 			disagree = append(disagree, r.Row)
+			// A Y rounded to whole kilometres moves the point north or
+			// south by at most 500 m, not east or west.
+			ll := r.Record.Geom.(orb.Point)
+			if ew := distance(q, orb.Point{ll[0], q[1]}); ew <= 5 && d <= 505 {
+				northSouth++
+			} else {
+				t.Logf("row %d: X/Y at %v, lat/lon at %v: %.0f m apart, %.0f m east-west", r.Row, q, ll, d, ew)
+			}
 		}
 	}
-	return agree, disagree
-}
-
-// projected holds the transforms of the projected systems the registers
-// use, where this package's tests have one: geo/crs provides them to the
-// command line; add "EPSG:2019" here to check the red-light X/Y.
-var projected = map[string]Transform{}
-
-func TestTorontoRedLightByXY(t *testing.T) {
-	tr, ok := projected["EPSG:2019"]
-	if !ok {
-		t.Skip("no transform for EPSG:2019 (NAD27 / MTM zone 10) in this package's tests")
+	if len(agree) != 76 || agree[0] != 2 || agree[75] != 77 || len(disagree) != 75 || northSouth < 70 {
+		t.Errorf("%d rows agree (%v), %d disagree (%v), %d of them north or south only", len(agree), agree, len(disagree), disagree, northSouth)
 	}
-	agree, disagree := compareXY(t, tr, 5)
-	// The first 76 rows reproduce their lat/lon; the last 75 have Y cut
-	// to whole kilometres, and three have X=Y=0.
-	if len(agree) < 70 || len(disagree) < 75 {
-		t.Errorf("%d rows agree, %d disagree: %v", len(agree), len(disagree), disagree)
-	}
+	t.Logf("%d rows agree within %.1f m; %d disagree; %d refused", len(agree), worst, len(disagree), len(byXY.Problems))
 }
 
 // The Freeport hydrants from CSV (Y latitude first, X longitude) and from
