@@ -86,6 +86,32 @@ func importRegister(ctx context.Context, file, db, layer string, force bool, rf 
 		}
 		opt.Set = m
 	}
+	// The store is opened first so that codes it already has are refused
+	// row by row; a dry run opens it read-only, and only when it exists.
+	var s *store.Store
+	_, statErr := os.Stat(db)
+	created := errors.Is(statErr, iofs.ErrNotExist)
+	switch {
+	case *rf.dryRun && (db == "" || created):
+	case *rf.dryRun:
+		s, err = store.OpenWith(db, store.Options{ReadOnly: true})
+	default:
+		s, err = store.Open(db)
+	}
+	if err != nil {
+		return err
+	}
+	if s != nil {
+		defer func() {
+			s.Close()
+			if err != nil && created {
+				removeStore(db)
+			}
+		}()
+		if opt.Taken, err = layerCodes(ctx, s, layer); err != nil {
+			return err
+		}
+	}
 	p, err := register.ReadFile(file, opt)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", file, err)
@@ -111,21 +137,6 @@ func importRegister(ctx context.Context, file, db, layer string, force bool, rf 
 		}
 		return fmt.Errorf("import %s: %d rows have problems (listed above); nothing stored: fix them, or give --skip-bad to store the %d usable rows", file, p.BadRows(), len(p.Rows))
 	}
-	if err := needDB("import", db); err != nil {
-		return err
-	}
-	_, statErr := os.Stat(db)
-	created := errors.Is(statErr, iofs.ErrNotExist)
-	s, err := store.Open(db)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		s.Close()
-		if err != nil && created {
-			removeStore(db)
-		}
-	}()
 	if err := checkFarRecords(ctx, s, file, db, p.Records(), force, stderr); err != nil {
 		return err
 	}
@@ -176,6 +187,24 @@ func exportRegister(ctx context.Context, db, layer, format, out string, stdout i
 	}
 	fmt.Fprintf(stdout, "exported %d %s from %s to %s\n", len(recs), layer, db, out)
 	return nil
+}
+
+// layerCodes returns whether a code is used by a feature of layer in s.
+func layerCodes(ctx context.Context, s *store.Store, layer string) (func(string) bool, error) {
+	if !s.Has(layer) {
+		return func(string) bool { return false }, nil
+	}
+	recs, err := s.Records(ctx, layer, store.World)
+	if err != nil {
+		return nil, err
+	}
+	codes := map[string]bool{}
+	for _, r := range recs {
+		if c, ok := r.Props["code"].(string); ok && c != "" {
+			codes[c] = true
+		}
+	}
+	return func(c string) bool { return codes[c] }, nil
 }
 
 // checkFarRecords refuses records that lie more than scene.FarImport from

@@ -33,6 +33,12 @@ func TestImportRegisters(t *testing.T) {
 	if n := layerCount(t, mustCtl(t, "info", "--db", db), "cameras"); n != 279+145 {
 		t.Errorf("%d cameras stored, want %d", n, 279+145)
 	}
+	// The same register a second time: every code is taken.
+	before = sum(t, db)
+	msg, code = ctl(t, "import", sharedData(t, "registers/cctv-toronto.csv"), "--layer", "cameras", "--db", db)
+	if code != 1 || strings.Count(msg, "is already in the store's cameras") != 279 || sum(t, db) != before {
+		t.Errorf("the same register again: exit %d\n%.500s", code, msg)
+	}
 	for _, format := range []string{"csv", "xlsx", "kml"} {
 		file := filepath.Join(dir, "cameras."+format)
 		mustCtl(t, "export", "--db", db, "--layer", "cameras", "--format", format, "-o", file)

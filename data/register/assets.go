@@ -258,6 +258,10 @@ type Options struct {
 	// Sheet is the worksheet of an XLSX file to read; "" reads every sheet
 	// whose header names the coordinates.
 	Sheet string
+	// Taken tells whether a code is already used by a feature of the
+	// layer in the store, so that a register imported twice is refused
+	// row by row; nil checks codes only within the file.
+	Taken func(code string) bool
 	// Spread, in metres, lists a row lying farther than this from the
 	// median position of the register's rows as a problem (a digit lost,
 	// a degree off). 0 means DefaultSpread; negative turns it off.
@@ -674,6 +678,8 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 			}
 			if first, dup := codes[code]; dup {
 				bad(m["code"], "code %q is already on %s", code, first)
+			} else if opt.Taken != nil && opt.Taken(code) {
+				bad(m["code"], "code %q is already in the store's %s", code, opt.Layer)
 			} else if len(probs) == 0 {
 				codes[code] = where
 			}
