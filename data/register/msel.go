@@ -1,6 +1,8 @@
-// Package register reads and writes registers kept as spreadsheets: for
-// now the Master Scenario Events List (MSEL) of a drill, as CSV or XLSX
-// (and, read only, the JSON array T3SF writes).
+// Package register reads and writes registers kept as spreadsheets: the
+// Master Scenario Events List (MSEL) of a drill, as CSV or XLSX (and, read
+// only, the JSON array T3SF writes), and registers of assets (cameras,
+// fire equipment, hazards, ...) as CSV, XLSX and KML/KMZ (see Read, Guess
+// and WriteCSV).
 //
 // # Reading an MSEL
 //
