@@ -15,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 
@@ -418,6 +419,14 @@ func TestLegacyChineseEncodings(t *testing.T) {
 			}
 		})
 	}
+	// Shift_JIS, as Japanese Excel saves CSV.
+	sj, err := japanese.ShiftJIS.NewEncoder().String("番号,名称,緯度,経度\n1,高松市役所,34.3401,134.0434\n2,サンポート高松,34.3508,134.0468\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := Read(strings.NewReader(sj), "sjis.csv", Options{Layer: store.Facilities}); err != nil || p.Encoding != "Shift_JIS" || len(p.Rows) != 2 || p.Rows[1].Record.Props["name"] != "サンポート高松" {
+		t.Errorf("Shift_JIS: %v %v", p, err)
+	}
 	// UTF-16 with a byte-order mark, as Excel's "Unicode text".
 	u16 := []byte{0xFF, 0xFE}
 	for _, r := range "name\tlon\tlat\n名称一\t121.1\t31.1\n" {
@@ -611,4 +620,21 @@ func writeZip(w io.Writer, name, text string) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// A European CSV: semicolons, decimal commas; codes the store already has
+// are refused row by row.
+func TestSemicolonsAndTakenCodes(t *testing.T) {
+	text := "Nr;Bezeichnung;lon;lat;Hinweis\nH-1;Hydrant Ost;7,9248;47,9755;x\nH-2;Hydrant West;7,9151;47,9760;\n"
+	taken := func(c string) bool { return c == "H-2" }
+	p, err := Read(strings.NewReader(text), "h.csv", Options{Layer: store.FireEquipment, Taken: taken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Rows) != 1 || p.Rows[0].Record.Geom != (orb.Point{7.9248, 47.9755}) || p.Rows[0].Record.Props["code"] != "H-1" {
+		t.Errorf("rows %+v", p.Rows)
+	}
+	if len(p.Problems) != 1 || p.Problems[0].Row != 3 || !strings.Contains(p.Problems[0].Text, "already in the store") {
+		t.Errorf("problems %v", p.Problems)
+	}
 }

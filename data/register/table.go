@@ -91,7 +91,7 @@ func readAll(r io.Reader, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(b) > maxFileBytes {
-		return nil, fmt.Errorf("%s is over %d MB; an MSEL is much smaller", name, maxFileBytes>>20)
+		return nil, fmt.Errorf("%s is over %d MB, more than a register holds", name, maxFileBytes>>20)
 	}
 	return b, nil
 }
@@ -152,7 +152,7 @@ func readCSV(b []byte, name string) (*sheet, []Problem, error) {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if len(sh.rows) >= maxRows {
-			return nil, nil, fmt.Errorf("%s has over %d rows; an MSEL is much smaller", name, maxRows)
+			return nil, nil, fmt.Errorf("%s has over %d rows, more than a register holds", name, maxRows)
 		}
 		for i, f := range rec {
 			// A line break in a cell is "\n"; a carriage return on its
@@ -188,7 +188,7 @@ func readSheet(f *excelize.File, name string) (*sheet, error) {
 		return nil, fmt.Errorf("sheet %q: %w", name, err)
 	}
 	if len(rows) > maxRows {
-		return nil, fmt.Errorf("sheet %q has over %d rows; an MSEL is much smaller", name, maxRows)
+		return nil, fmt.Errorf("sheet %q has over %d rows, more than a register holds", name, maxRows)
 	}
 	return &sheet{name: name, hidden: !vis, rows: rows, raw: raw}, nil
 }
