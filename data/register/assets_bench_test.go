@@ -45,24 +45,34 @@ func BenchmarkImportXLSX10k(b *testing.B) {
 	}
 	data := buf.Bytes()
 	ctx := context.Background()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		s, err := store.Open(filepath.Join(b.TempDir(), fmt.Sprintf("c%d.gpkg", i)))
-		if err != nil {
-			b.Fatal(err)
+	b.Run("read", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			p, err := Read(bytes.NewReader(data), "cameras.xlsx", Options{Layer: store.Cameras})
+			if err != nil || !p.OK() || len(p.Rows) != n {
+				b.Fatalf("%v", err)
+			}
 		}
-		b.StartTimer()
-		p, err := Read(bytes.NewReader(data), "cameras.xlsx", Options{Layer: store.Cameras})
-		if err != nil || !p.OK() || len(p.Rows) != n {
-			b.Fatalf("%v %v", err, p.Problems[:min(3, len(p.Problems))])
+	})
+	b.Run("read+store", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			s, err := store.Open(filepath.Join(b.TempDir(), fmt.Sprintf("c%d.gpkg", i)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			p, err := Read(bytes.NewReader(data), "cameras.xlsx", Options{Layer: store.Cameras})
+			if err != nil || !p.OK() || len(p.Rows) != n {
+				b.Fatalf("%v %v", err, p.Problems[:min(3, len(p.Problems))])
+			}
+			if k, err := Commit(ctx, s, p); err != nil || k != n {
+				b.Fatalf("%d %v", k, err)
+			}
+			b.StopTimer()
+			s.Close()
+			b.StartTimer()
 		}
-		if k, err := Commit(ctx, s, p); err != nil || k != n {
-			b.Fatalf("%d %v", k, err)
-		}
-		b.StopTimer()
-		s.Close()
-		b.StartTimer()
-	}
+	})
 }
