@@ -526,6 +526,7 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 				m[Lon], m[Lat])})
 		}
 	}()
+	noted := map[string]bool{}
 	for ri, cells := range t.rows {
 		if blankRow(cells) && (t.geoms == nil || t.geoms[ri] == nil && t.geomErrs[ri] == "") {
 			continue
@@ -614,6 +615,15 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 				continue
 			}
 			s, raw := get(h)
+			if opt.Layer == store.FireEquipment && col == "capacity" {
+				if amount, unit, ok := readCharge(s); ok {
+					props[col] = amount
+					if unit != "" && props["capacity_unit"] == nil {
+						props["capacity_unit"] = unit
+					}
+					continue
+				}
+			}
 			v, err := cellValue(c, s, raw)
 			if err != nil {
 				bad(h, "%v", err)
@@ -641,6 +651,16 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 				continue
 			}
 			props[col] = v
+		}
+		if opt.Layer == store.FireEquipment {
+			if note, err := readEquipment(props); err != nil {
+				bad(m["kind"], "%v", err)
+			} else if note != "" && !noted[note] {
+				noted[note] = true
+				if len(noted) <= maxKindNotes {
+					p.Notes = append(p.Notes, note)
+				}
+			}
 		}
 		if kept {
 			attrs := map[string]any{}

@@ -414,7 +414,7 @@ func TestLegacyChineseEncodings(t *testing.T) {
 			if p.Rows[1].Record.Props["name"] != c.want {
 				t.Errorf("name %q, want %q", p.Rows[1].Record.Props["name"], c.want)
 			}
-			if c.enc == "GB18030" && (p.Rows[0].Record.Props["kind"] != "干粉灭火器" || p.Rows[1].Record.Props["expiry"] != "2026-05-20") {
+			if c.enc == "GB18030" && (p.Rows[0].Record.Props["kind"] != store.ExtinguisherHandheld || p.Rows[1].Record.Props["expiry"] != "2026-05-20") {
 				t.Errorf("props %v", p.Rows[1].Record.Props)
 			}
 		})
