@@ -61,6 +61,18 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, inserts: map[string]*sql.Stmt{}, touched: map[string]bool{},
 		rtreeInserts: map[string]*sql.Stmt{}, triggers: map[string]string{}}
+	s.mu.Lock()
+	counted := s.changes
+	s.mu.Unlock()
+	var seqs map[string]int64
+	if counted {
+		// The change counters before our writes: what moves them in this
+		// transaction is our own doing, not another program's (Watch).
+		if seqs, err = changeSeqs(ctx, sqlTx); err != nil {
+			sqlTx.Rollback()
+			return s.wrap(err)
+		}
+	}
 	defer func() {
 		for _, st := range tx.inserts {
 			st.Close()
@@ -85,6 +97,15 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err = tx.finish(); err != nil {
 		return s.wrap(err)
+	}
+	if counted {
+		after, err := changeSeqs(ctx, sqlTx)
+		if err != nil {
+			return s.wrap(err)
+		}
+		s.mu.Lock()
+		s.own.add(seqs, after)
+		s.mu.Unlock()
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return s.wrap(err)
