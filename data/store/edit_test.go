@@ -539,6 +539,16 @@ func TestWatchSeesOtherPrograms(t *testing.T) {
 	if ls := waitLayers(ch, 2*time.Second); !reflect.DeepEqual(ls, []string{store.Cameras}) {
 		t.Fatalf("after GDAL's delete and our insert: %v", ls)
 	}
+	// ogr2ogr appending a feature.
+	ogr2ogr := testenv.Tool(t, "ogr2ogr")
+	gj := filepath.Join(t.TempDir(), "h.geojson")
+	os.WriteFile(gj, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[121.6,31.2]},"properties":{"category":"flood","severity":"low","status":"open"}}]}`), 0o644)
+	if out, err := exec.Command(ogr2ogr, "-update", "-append", "-nln", store.Hazards, path, gj).CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr: %v\n%s", err, out)
+	}
+	if ls := waitLayers(ch, 2*time.Second); !reflect.DeepEqual(ls, []string{store.Hazards}) {
+		t.Fatalf("after ogr2ogr -append: %v", ls)
+	}
 	cancel()
 	for range ch {
 	}

@@ -173,7 +173,7 @@ func (o ownChanges) add(before, after map[string]int64) {
 // per interval when nothing changed. Change triggers (see ChangesTable)
 // tell which layers changed; in a file without them (an older file opened
 // read-only), and when another program changed the schema, every layer is
-// reported. The channel is closed when ctx ends. A slow receiver gets the
+// reported. The channel is closed when ctx ends or the store is closed. A slow receiver gets the
 // changes coalesced, never lost.
 func (s *Store) Watch(ctx context.Context, interval time.Duration) <-chan []string {
 	ch := make(chan []string)
@@ -205,7 +205,11 @@ func (s *Store) Watch(ctx context.Context, interval time.Duration) <-chan []stri
 			case out <- sorted(pending):
 				clear(pending)
 			case <-tick.C:
-				for _, l := range w.poll(ctx) {
+				ls, err := w.poll(ctx)
+				if err != nil {
+					return // the store was closed, or ctx ended
+				}
+				for _, l := range ls {
 					pending[l] = true
 				}
 			}
@@ -254,11 +258,15 @@ func (w *watcher) start(ctx context.Context) error {
 	return nil
 }
 
-// poll returns the layers others changed since the last poll.
-func (w *watcher) poll(ctx context.Context) []string {
+// poll returns the layers others changed since the last poll; an error
+// when the file cannot be read any more.
+func (w *watcher) poll(ctx context.Context) ([]string, error) {
 	var v int64
-	if err := w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil || v == w.version {
-		return nil
+	if err := w.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		return nil, err
+	}
+	if v == w.version {
+		return nil, nil
 	}
 	w.version = v
 	var sv int64
@@ -269,7 +277,7 @@ func (w *watcher) poll(ctx context.Context) []string {
 	if err != nil || !w.triggered {
 		w.triggered = err == nil
 		w.seen = now
-		return LayerNames()
+		return LayerNames(), nil
 	}
 	w.s.mu.Lock()
 	var out []string
@@ -299,8 +307,8 @@ func (w *watcher) poll(ctx context.Context) []string {
 		var n int
 		w.conn.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'safetynet_changed_%'`).Scan(&n)
 		if n < 3*len(now) {
-			return LayerNames()
+			return LayerNames(), nil
 		}
 	}
-	return out
+	return out, nil
 }

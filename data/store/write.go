@@ -45,6 +45,7 @@ type Tx struct {
 	// schema, and a rollback restores it with everything else.
 	rtreeInserts map[string]*sql.Stmt
 	triggers     map[string]string // trigger name -> its CREATE statement
+	counted      []string          // layers whose change insert trigger is set aside
 	onCommit     []func()          // run after a successful commit
 }
 
@@ -123,6 +124,12 @@ func (tx *Tx) finish() error {
 		st.Close()
 	}
 	clear(tx.rtreeInserts)
+	for _, layer := range tx.counted {
+		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE safetynet_changes SET seq = seq + 1 WHERE layer = ?`, layer); err != nil {
+			return fmt.Errorf("count the changes of %s: %w", layer, err)
+		}
+	}
+	tx.counted = nil
 	for name, ddl := range tx.triggers {
 		if _, err := tx.tx.ExecContext(tx.ctx, ddl); err != nil {
 			return fmt.Errorf("restore trigger %s: %w", name, err)
@@ -172,6 +179,17 @@ func (tx *Tx) rtreeStmt(t *table) (*sql.Stmt, error) {
 		return nil, tx.s.wrap(err)
 	}
 	tx.triggers[name] = ddl
+	// The change counter's insert trigger too: finish raises the counter
+	// once for the whole transaction instead of once per row.
+	cname := "safetynet_changed_" + t.def.name + "_insert"
+	var cddl string
+	if err := tx.tx.QueryRowContext(tx.ctx, "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?", cname).Scan(&cddl); err == nil {
+		if _, err := tx.tx.ExecContext(tx.ctx, "DROP TRIGGER "+quote(cname)); err != nil {
+			return nil, tx.s.wrap(err)
+		}
+		tx.triggers[cname] = cddl
+		tx.counted = append(tx.counted, t.def.name)
+	}
 	// The statements prepared before the schema change are stale now.
 	if st := tx.inserts[t.def.name]; st != nil {
 		st.Close()
