@@ -37,10 +37,25 @@ type node struct {
 
 const fanout = 16
 
+// key is an item to pack: the centre of its box and its index.
+type key struct {
+	x, y float64
+	i    int32
+}
+
+func keyOf(b orb.Bound, i int) key {
+	return key{x: b.Min[0] + b.Max[0], y: b.Min[1] + b.Max[1], i: int32(i)}
+}
+
 // NewIndex builds an index of ts. The targets' geometries are not copied
 // and must not be modified while the index is in use.
 func NewIndex(ts []Target) *Index {
 	ix := &Index{ts: ts, root: -1}
+	n := 0
+	for _, t := range ts {
+		lines(t.Geom, func(l line) { n += max(len(l.pts)-1, 1) })
+	}
+	ix.segs = make([]seg, 0, n)
 	for ti, t := range ts {
 		lines(t.Geom, func(l line) {
 			if len(l.pts) == 1 {
@@ -64,8 +79,18 @@ func NewIndex(ts []Target) *Index {
 		s.bound = orb.Bound{Min: orb.Point{math.Min(s.a[0], s.b[0]), math.Min(s.a[1], s.b[1])},
 			Max: orb.Point{math.Max(s.a[0], s.b[0]), math.Max(s.a[1], s.b[1])}}
 	}
-	// Leaves: sort-tile-recursive packing of the segments.
-	strPack(ix.segs, func(s seg) orb.Bound { return s.bound })
+	// Leaves: sort-tile-recursive packing of the segments, sorted by
+	// small keys and then moved once.
+	keys := make([]key, len(ix.segs))
+	for i, s := range ix.segs {
+		keys[i] = keyOf(s.bound, i)
+	}
+	strPack(keys)
+	packed := make([]seg, len(ix.segs))
+	for i, k := range keys {
+		packed[i] = ix.segs[k.i]
+	}
+	ix.segs = packed
 	for i := 0; i < len(ix.segs); i += fanout {
 		e := min(i+fanout, len(ix.segs))
 		b := ix.segs[i].bound
@@ -78,7 +103,16 @@ func NewIndex(ts []Target) *Index {
 	lo, hi := 0, len(ix.nodes)
 	for hi-lo > 1 {
 		level := ix.nodes[lo:hi]
-		strPack(level, func(n node) orb.Bound { return n.b })
+		keys := make([]key, len(level))
+		for i, n := range level {
+			keys[i] = keyOf(n.b, i)
+		}
+		strPack(keys)
+		sorted := make([]node, len(level))
+		for i, k := range keys {
+			sorted[i] = level[k.i]
+		}
+		copy(level, sorted)
 		for i := lo; i < hi; i += fanout {
 			e := min(i+fanout, hi)
 			b := ix.nodes[i].b
@@ -93,20 +127,16 @@ func NewIndex(ts []Target) *Index {
 	return ix
 }
 
-// strPack orders xs for sort-tile-recursive packing: in vertical strips
-// by the x of their centres, each strip by y.
-func strPack[T any](xs []T, bound func(T) orb.Bound) {
-	cx := func(a, b T) int { return cmp.Compare(mid(bound(a), 0), mid(bound(b), 0)) }
-	cy := func(a, b T) int { return cmp.Compare(mid(bound(a), 1), mid(bound(b), 1)) }
-	slices.SortFunc(xs, cx)
-	leaves := (len(xs) + fanout - 1) / fanout
+// strPack orders ks for sort-tile-recursive packing: in vertical strips
+// by x, each strip by y.
+func strPack(ks []key) {
+	slices.SortFunc(ks, func(a, b key) int { return cmp.Compare(a.x, b.x) })
+	leaves := (len(ks) + fanout - 1) / fanout
 	per := int(math.Ceil(math.Sqrt(float64(leaves)))) * fanout
-	for s := 0; s < len(xs); s += per {
-		slices.SortFunc(xs[s:min(s+per, len(xs))], cy)
+	for s := 0; s < len(ks); s += per {
+		slices.SortFunc(ks[s:min(s+per, len(ks))], func(a, b key) int { return cmp.Compare(a.y, b.y) })
 	}
 }
-
-func mid(b orb.Bound, axis int) float64 { return b.Min[axis] + b.Max[axis] }
 
 func union(a, b orb.Bound) orb.Bound {
 	return orb.Bound{Min: orb.Point{math.Min(a.Min[0], b.Min[0]), math.Min(a.Min[1], b.Min[1])},
