@@ -69,10 +69,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if counted {
 		// The change counters before our writes: what moves them in this
 		// transaction is our own doing, not another program's (Watch).
-		if seqs, err = changeSeqs(ctx, sqlTx); err != nil {
-			sqlTx.Rollback()
-			return s.wrap(err)
-		}
+		// A file whose counters another program removed is written all
+		// the same; Watch then reports every layer.
+		seqs, err = changeSeqs(ctx, sqlTx)
+		counted = err == nil
+		err = nil
 	}
 	defer func() {
 		for _, st := range tx.inserts {
@@ -100,13 +101,11 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		return s.wrap(err)
 	}
 	if counted {
-		after, err := changeSeqs(ctx, sqlTx)
-		if err != nil {
-			return s.wrap(err)
+		if after, err := changeSeqs(ctx, sqlTx); err == nil {
+			s.mu.Lock()
+			s.own.add(seqs, after)
+			s.mu.Unlock()
 		}
-		s.mu.Lock()
-		s.own.add(seqs, after)
-		s.mu.Unlock()
 	}
 	if err = sqlTx.Commit(); err != nil {
 		return s.wrap(err)
