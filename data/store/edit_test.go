@@ -635,3 +635,25 @@ func BenchmarkApplyEditsMovePoint(b *testing.B) {
 		cur = out[0].After
 	}
 }
+
+// TestEditTablesPassGDALValidator runs GDAL's GeoPackage validator over a
+// file with edit history, sketches (one too short for its layer, one
+// empty) and change triggers, and fails on any complaint about them.
+func TestEditTablesPassGDALValidator(t *testing.T) {
+	script := "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
+	if _, err := os.Stat(script); err != nil {
+		t.Skipf("GDAL's validate_gpkg.py is not installed (python3-gdal): %v", err)
+	}
+	s, path := newStore(t)
+	cam := apply(t, s, store.Edit{Layer: store.Cameras, After: &store.Record{Geom: orb.Point{121.6, 31.2}, Props: map[string]any{"status": "online"}}})
+	apply(t, s, store.Edit{Layer: store.Cameras, Before: cam.After})
+	s.SaveSketch(ctx, store.Sketch{Layer: store.Roads, Geom: orb.LineString{{121.6, 31.2}}})
+	s.SaveSketch(ctx, store.Sketch{Layer: store.KeyAreas})
+	s.Close()
+	out, _ := exec.Command("python3", script, "-k", path).CombinedOutput()
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "safetynet_edit_history") || strings.Contains(l, "safetynet_sketches") || strings.Contains(l, "safetynet_change") {
+			t.Errorf("validate_gpkg.py: %s", l)
+		}
+	}
+}

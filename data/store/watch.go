@@ -38,7 +38,8 @@ INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, descript
  VALUES ('safetynet_sketches', 'features', 'safetynet_sketches', 'Unfinished drawings, kept until finished or discarded', 4326);
 INSERT OR IGNORE INTO gpkg_geometry_columns VALUES ('safetynet_sketches', 'geom', 'GEOMETRY', 4326, 0, 0);
 CREATE TABLE IF NOT EXISTS safetynet_changes (
-  layer TEXT PRIMARY KEY NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+  layer TEXT NOT NULL UNIQUE,
   seq INTEGER NOT NULL DEFAULT 0
 );
 INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description)
