@@ -61,6 +61,9 @@ type Store struct {
 	readOnly bool
 
 	liveReady bool // guarded by mu; the alerts and event_log tables exist (live.go)
+
+	changes bool       // guarded by mu; the file has the change counters (watch.go)
+	own     ownChanges // guarded by mu; the counters our own commits moved
 }
 
 // table is how one layer is stored in this particular file: our own files
@@ -167,7 +170,7 @@ func OpenWith(path string, opt Options) (*Store, error) {
 	} else if err != nil && opt.ReadOnly {
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
-	s := &Store{path: path, opt: opt, readOnly: opt.ReadOnly}
+	s := &Store{path: path, opt: opt, readOnly: opt.ReadOnly, own: ownChanges{}}
 	if !opt.ReadOnly {
 		s.w, err = sql.Open(driverName, dsn(abs, false, opt.BusyTimeout))
 		if err != nil {
@@ -215,7 +218,10 @@ func (s *Store) prepare() error {
 			return s.wrap(err)
 		}
 	}
-	return s.migrate(ctx)
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
+	return s.ensureEdit(ctx)
 }
 
 // check refuses files that are not SQLite, SQLite files that are not

@@ -45,6 +45,7 @@ type Tx struct {
 	// schema, and a rollback restores it with everything else.
 	rtreeInserts map[string]*sql.Stmt
 	triggers     map[string]string // trigger name -> its CREATE statement
+	counted      []string          // layers whose change insert trigger is set aside
 	onCommit     []func()          // run after a successful commit
 }
 
@@ -61,6 +62,19 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, inserts: map[string]*sql.Stmt{}, touched: map[string]bool{},
 		rtreeInserts: map[string]*sql.Stmt{}, triggers: map[string]string{}}
+	s.mu.Lock()
+	counted := s.changes
+	s.mu.Unlock()
+	var seqs map[string]int64
+	if counted {
+		// The change counters before our writes: what moves them in this
+		// transaction is our own doing, not another program's (Watch).
+		// A file whose counters another program removed is written all
+		// the same; Watch then reports every layer.
+		seqs, err = changeSeqs(ctx, sqlTx)
+		counted = err == nil
+		err = nil
+	}
 	defer func() {
 		for _, st := range tx.inserts {
 			st.Close()
@@ -86,6 +100,13 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err = tx.finish(); err != nil {
 		return s.wrap(err)
 	}
+	if counted {
+		if after, err := changeSeqs(ctx, sqlTx); err == nil {
+			s.mu.Lock()
+			s.own.add(seqs, after)
+			s.mu.Unlock()
+		}
+	}
 	if err = sqlTx.Commit(); err != nil {
 		return s.wrap(err)
 	}
@@ -102,6 +123,12 @@ func (tx *Tx) finish() error {
 		st.Close()
 	}
 	clear(tx.rtreeInserts)
+	for _, layer := range tx.counted {
+		if _, err := tx.tx.ExecContext(tx.ctx, `UPDATE safetynet_changes SET seq = seq + 1 WHERE layer = ?`, layer); err != nil {
+			return fmt.Errorf("count the changes of %s: %w", layer, err)
+		}
+	}
+	tx.counted = nil
 	for name, ddl := range tx.triggers {
 		if _, err := tx.tx.ExecContext(tx.ctx, ddl); err != nil {
 			return fmt.Errorf("restore trigger %s: %w", name, err)
@@ -151,6 +178,17 @@ func (tx *Tx) rtreeStmt(t *table) (*sql.Stmt, error) {
 		return nil, tx.s.wrap(err)
 	}
 	tx.triggers[name] = ddl
+	// The change counter's insert trigger too: finish raises the counter
+	// once for the whole transaction instead of once per row.
+	cname := "safetynet_changed_" + t.def.name + "_insert"
+	var cddl string
+	if err := tx.tx.QueryRowContext(tx.ctx, "SELECT sql FROM sqlite_master WHERE type='trigger' AND name=?", cname).Scan(&cddl); err == nil {
+		if _, err := tx.tx.ExecContext(tx.ctx, "DROP TRIGGER "+quote(cname)); err != nil {
+			return nil, tx.s.wrap(err)
+		}
+		tx.triggers[cname] = cddl
+		tx.counted = append(tx.counted, t.def.name)
+	}
 	// The statements prepared before the schema change are stale now.
 	if st := tx.inserts[t.def.name]; st != nil {
 		st.Close()
