@@ -40,7 +40,7 @@ var (
 	appPackages = []string{"gcc", "libc6-dev", "pkg-config", "zlib1g-dev", "libgl1-mesa-dev", "libx11-dev", "libxcursor-dev",
 		"libxrandr-dev", "libxinerama-dev", "libxi-dev", "libxxf86vm-dev", "fonts-noto-cjk", "fonts-wqy-microhei"}
 	testPackages = append(append([]string(nil), appPackages...),
-		"gdal-bin", "libxml2-utils", "xvfb", "xauth", "imagemagick", "poppler-utils", "xdotool")
+		"gdal-bin", "python3-gdal", "sqlite3", "libxml2-utils", "xvfb", "xauth", "imagemagick", "poppler-utils", "xdotool")
 )
 
 // racePackages are the packages whose concurrent code the tests run under

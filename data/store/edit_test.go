@@ -642,7 +642,7 @@ func BenchmarkApplyEditsMovePoint(b *testing.B) {
 func TestEditTablesPassGDALValidator(t *testing.T) {
 	script := "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
 	if _, err := os.Stat(script); err != nil {
-		t.Skipf("GDAL's validate_gpkg.py is not installed (python3-gdal): %v", err)
+		testenv.Missing(t, "GDAL's validate_gpkg.py is not installed (python3-gdal): %v", err)
 	}
 	s, path := newStore(t)
 	cam := apply(t, s, store.Edit{Layer: store.Cameras, After: &store.Record{Geom: orb.Point{121.6, 31.2}, Props: map[string]any{"status": "online"}}})
