@@ -90,7 +90,7 @@ func TestImportBrokenRegister(t *testing.T) {
 	}
 	// A missing column named by --columns; a coordinate system not known.
 	msg, code = ctl(t, "import", src, "--layer", "fire_equipment", "--db", db, "--columns", "lon=X,lat=Y")
-	if code != 1 || !strings.Contains(msg, `column "X"`) || fileExists(db) {
+	if code != 1 || !strings.Contains(msg, `"X" (for lon)`) || !strings.Contains(msg, `"Y" (for lat)`) || fileExists(db) {
 		t.Errorf("--columns lon=X: exit %d\n%s", code, msg)
 	}
 	if msg, code = ctl(t, "import", src, "--layer", "fire_equipment", "--db", db, "--crs", "EPSG:2019"); code != 2 || !strings.Contains(msg, "EPSG:2019") {

@@ -40,6 +40,6 @@ func ExampleEncode() {
 	}
 	// Output:
 	// {"type":"FeatureCollection","features":[
-	// {"type":"Feature","id":1,"geometry":{"type":"Point","coordinates":[121.4737,31.2304]},"properties":{"name":null,"name_zh":"人民广场 <1号口>","name_en":null,"kind":"police","osm_id":null}}
+	// {"type":"Feature","id":1,"geometry":{"type":"Point","coordinates":[121.4737,31.2304]},"properties":{"name":null,"name_zh":"人民广场 <1号口>","name_en":null,"kind":"police","osm_id":null,"attributes":null}}
 	// ]}
 }

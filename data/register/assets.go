@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -129,6 +131,7 @@ func init() {
 	add("capacity", 0, "capacity", "容量", "规格", "充装量", "収容人数")
 	add("capacity_unit", 0, "capacity unit", "unit", "单位")
 	add("last_inspection", 0, "last inspection", "inspected", "inspection date", "检查日期", "最近检查", "巡检日期", "点检日")
+	add("manufactured", 0, "manufactured", "manufacture date", "date of manufacture", "production date", "生产日期", "生產日期", "出厂日期", "出廠日期", "制造日期", "製造年月日", "製造年月", "製造日")
 	add("expiry", 0, "expiry", "expiry date", "expires", "valid until", "有效期", "有效期至", "到期日期", "过期日期", "有効期限")
 	add("category", 0, "category", "隐患类型", "隐患类别", "风险类型")
 	add("severity", 0, "severity", "level", "等级", "级别", "严重程度")
@@ -464,13 +467,20 @@ func (p *Preview) readTable(t *table, opt Options, codes map[string]string, firs
 	for _, c := range store.Columns(opt.Layer) {
 		cols[c.Name] = c
 	}
-	for k, h := range opt.Columns {
+	var absent []string
+	for _, k := range slices.Sorted(maps.Keys(opt.Columns)) {
 		if _, ok := cols[k]; !ok && k != Lon && k != Lat && k != WKT {
-			return fmt.Errorf("--columns %s=%s: layer %s has no column %q", k, h, opt.Layer, k)
+			return fmt.Errorf("--columns %s=%s: layer %s has no column %q", k, opt.Columns[k], opt.Layer, k)
 		}
-		if _, ok := idx[h]; !ok {
-			return fmt.Errorf("column %q (for %s) is not in the file; its columns are %s", h, k, strings.Join(t.header, ", "))
+		if _, ok := idx[opt.Columns[k]]; !ok {
+			absent = append(absent, fmt.Sprintf("%q (for %s)", opt.Columns[k], k))
 		}
+	}
+	if len(absent) > 0 {
+		return fmt.Errorf("column %s not in the file; its columns are %s", strings.Join(absent, ", "), strings.Join(t.header, ", "))
+	}
+	for _, k := range slices.Sorted(maps.Keys(opt.Columns)) {
+		h := opt.Columns[k]
 		// A header given for one column is no longer the guess of another.
 		for k2, h2 := range m {
 			if h2 == h && k2 != k {

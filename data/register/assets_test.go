@@ -452,7 +452,7 @@ func TestGuess(t *testing.T) {
 		{"chinese camera list", []string{"序号", "编号", "名称", "经度", "纬度", "朝向", "安装高度（米）", "型号", "品牌"}, store.Cameras,
 			Mapping{"code": "编号", "name": "名称", Lon: "经度", Lat: "纬度", "heading": "朝向", "mount_height": "安装高度（米）", "model": "型号"}},
 		{"extinguishers", []string{"编号", "位置", "灭火器类型", "生产日期", "有效期", "地址", "lng", "lat"}, store.FireEquipment,
-			Mapping{"code": "编号", "name": "位置", "kind": "灭火器类型", "expiry": "有效期", Lon: "lng", Lat: "lat"}},
+			Mapping{"code": "编号", "name": "位置", "kind": "灭火器类型", "manufactured": "生产日期", "expiry": "有效期", Lon: "lng", Lat: "lat"}},
 		{"english, x/y beside lon/lat", []string{"ID", "Name", "X", "Y", "Longitude", "Latitude", "Status"}, store.Cameras,
 			Mapping{"code": "ID", "name": "Name", Lon: "Longitude", Lat: "Latitude", "status": "Status"}},
 		{"own column names", []string{"code", "mount_height", "lon", "lat", "hfov"}, store.Cameras,

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"database/sql"
+	"fmt"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -132,7 +133,7 @@ func TestMigrateAddsBarriers(t *testing.T) {
 	var v, geomType string
 	db.QueryRow(`SELECT value FROM safetynet_meta WHERE key = 'schema_version'`).Scan(&v)
 	db.QueryRow(`SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = 'barriers'`).Scan(&geomType)
-	if v != "2" || geomType != "LINESTRING" {
-		t.Errorf("schema version %q, geometry type %q; want 2, LINESTRING", v, geomType)
+	if v != fmt.Sprint(store.SchemaVersion) || geomType != "LINESTRING" {
+		t.Errorf("schema version %q, geometry type %q; want %d, LINESTRING", v, geomType, store.SchemaVersion)
 	}
 }

@@ -83,6 +83,7 @@ var layerDescriptions = map[string]string{
 var migrations = []func(ctx context.Context, tx *sql.Tx) error{
 	func(ctx context.Context, tx *sql.Tx) error { return nil }, // 0 -> 1: the layers below
 	func(ctx context.Context, tx *sql.Tx) error { return nil }, // 1 -> 2: the barriers layer, made by ensureLayer
+	func(ctx context.Context, tx *sql.Tx) error { return nil }, // 2 -> 3: registers' own columns on every register layer, equipment's manufacture date, made by ensureLayer
 }
 
 // migrate creates the GeoPackage tables and every missing layer or column,

@@ -215,7 +215,13 @@ type Equipment struct {
 	CapacityUnit   string    `gpkg:"capacity_unit,omitempty"`
 	LastInspection time.Time `gpkg:"last_inspection,omitempty"`
 	Expiry         time.Time `gpkg:"expiry,omitempty"`
-	OSMID          string    `gpkg:"osm_id,omitempty"`
+	// Manufactured is the date the equipment was made (an extinguisher's
+	// service life counts from it).
+	Manufactured time.Time `gpkg:"manufactured,omitempty"`
+	OSMID        string    `gpkg:"osm_id,omitempty"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here (brand, address, ...).
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 // PatrolRoute is a route walked by a patrol team.
@@ -238,6 +244,9 @@ type Checkpoint struct {
 	Code      string `gpkg:"code,omitempty"`
 	RouteCode string `gpkg:"route_code"`
 	Seq       int    `gpkg:"seq"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here.
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 // Hazard lifecycle states.
@@ -263,6 +272,9 @@ type Hazard struct {
 	Closed      time.Time `gpkg:"closed,omitempty"`
 	Responsible string    `gpkg:"responsible,omitempty"`
 	Note        string    `gpkg:"note,omitempty"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here.
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 // KeyArea is an area that must be watched, with the image detail level
@@ -290,6 +302,9 @@ type AccessPoint struct {
 	Controlled bool   `gpkg:"controlled"` // card reader, face gate or guard
 	Hours      string `gpkg:"hours,omitempty"`
 	OSMID      string `gpkg:"osm_id,omitempty"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here.
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 // Facility is a place that matters in an emergency: police, fire_station,
@@ -300,6 +315,9 @@ type Facility struct {
 	Names
 	Kind  string `gpkg:"kind"`
 	OSMID string `gpkg:"osm_id,omitempty"`
+	// Attributes holds, as a JSON object, the columns of an imported
+	// register that have no column here.
+	Attributes string `gpkg:"attributes,omitempty"`
 }
 
 func (Building) Layer() string    { return Buildings }

@@ -25,7 +25,7 @@ import (
 
 // SchemaVersion is the version of the layer schema this build writes. A file
 // with a higher version was written by a newer SafetyNet and is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // World is the bounding box of the whole EPSG:4326 plane; pass it to a
 // query to read every feature of a layer.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -226,7 +227,7 @@ func TestOpenRefuses(t *testing.T) {
 	}{
 		{"plain sqlite", plain, store.ErrNotGeoPackage, "plain.sqlite is an SQLite database without GeoPackage tables"},
 		{"not sqlite", junk, store.ErrNotGeoPackage, "junk.gpkg is not an SQLite database"},
-		{"newer schema", newer, store.ErrNewerSchema, "schema version 99, this SafetyNet reads up to 2"},
+		{"newer schema", newer, store.ErrNewerSchema, fmt.Sprintf("schema version 99, this SafetyNet reads up to %d", store.SchemaVersion)},
 		{"folder", dir, nil, "is a folder"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
