@@ -55,6 +55,11 @@ var fuzzTargets = []string{
 	"FuzzView:./geo/visibility/", "FuzzExtract:./data/fontfile/", "FuzzParse:./feeds/rules/", "FuzzRestore:./feeds/console/",
 	"FuzzReadMSELCSV:./data/register/", "FuzzChain:./feeds/drill/", "FuzzNew:./feeds/replay/", "FuzzParseTime:./ui/replay/",
 	"FuzzParseClock:./ui/drill/", "FuzzParseSpan:./ui/drill/", "FuzzAfterAction:./data/report/",
+	"FuzzDecodeProto:./feeds/cot/", "FuzzStream:./feeds/cot/", "FuzzClassifyObservation:./feeds/drill/",
+	"FuzzRestoreState:./feeds/console/", "FuzzParse:./geo/crs/", "FuzzRoundTrip:./geo/proj/",
+	"FuzzRegisterProperties:./data/geojsonio/", "FuzzParseHstore:./data/osmimport/", "FuzzReadCatalogue:./data/report/",
+	"FuzzCollectionFace:./data/report/", "FuzzReadAssetCSV:./data/register/", "FuzzReadKML:./data/register/",
+	"FuzzRecordFromJSON:./data/store/",
 }
 
 func main() {

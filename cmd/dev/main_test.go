@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -50,5 +52,35 @@ func TestKeepFile(t *testing.T) {
 		if b, _ := os.ReadFile(path); string(b) != text {
 			t.Errorf("fail %v: the file is now %q", fail, b)
 		}
+	}
+}
+
+// TestEveryFuzzTargetListed: each Fuzz function of the tree is run by
+// the fuzz command.
+func TestEveryFuzzTargetListed(t *testing.T) {
+	root := filepath.Join("..", "..")
+	listed := map[string]bool{}
+	for _, f := range fuzzTargets {
+		listed[f] = true
+	}
+	re := regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			if name := m[1] + ":./" + filepath.ToSlash(rel) + "/"; !listed[name] {
+				t.Errorf("%s is not in fuzzTargets", name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -24,10 +24,12 @@ commands:
          [--force]                 (only layer L with --layer; OSM data is merged by osm_id; data more
                                    than 5 km from the community in F needs --force)
   import FILE --layer L --db F     import an asset register (CSV, XLSX, KML, KMZ) into layer L: cameras,
-         [--columns code=编号,lon=经度,...] fire_equipment, hazards, checkpoints, access_points, facilities;
-         [--crs WGS84] [--sheet S]   headers guessed in Chinese, English and Japanese; every unusable row
-         [--set kind=hydrant_outdoor] is listed and nothing is stored unless --skip-bad; --dry-run only
-         [--dry-run] [--skip-bad]    shows the preview (without --db)
+         [--columns COL=HEADER,...]  fire_equipment, hazards, checkpoints, access_points or facilities;
+         [--crs NAME] [--sheet S]    headers guessed in Chinese, English and Japanese (--columns
+         [--set COL=VALUE]           code=编号,lon=经度 overrides); --crs WGS84 (default), GCJ-02,
+         [--spread M] [--force]      BD-09, CGCS2000, UTM 50N, EPSG:4491-4554 (CGCS2000 Gauss-Krüger),
+         [--dry-run] [--skip-bad]    EPSG:326NN, EPSG:2019; every unusable row is listed and nothing
+                                     is stored unless --skip-bad; --dry-run only shows the preview
   export --db F --out DIR          write every layer as DIR/<layer>.geojson
   export --db F --layer L --format csv|xlsx|kml -o FILE
                                    write one layer as a register (CSV is UTF-8 with a byte-order mark)

@@ -14,6 +14,7 @@ import (
 	"safetynet/data/register"
 	"safetynet/data/scene"
 	"safetynet/data/store"
+	"safetynet/geo/crs"
 )
 
 // registerFormat tells whether file is an asset register (CSV, XLSX, KML
@@ -35,11 +36,14 @@ func registerFormat(file string) (register.Format, bool) {
 // crsTransform returns the transform of the coordinate system a register
 // is in, named as --crs takes it; nil for WGS-84 longitude and latitude.
 func crsTransform(name string) (register.Transform, error) {
-	switch strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(name), "-", "")) {
-	case "", "WGS84", "EPSG:4326", "4326":
+	c, err := crs.Parse(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --crs: %v", errUsage, err)
+	}
+	if c == crs.WGS84Geographic {
 		return nil, nil
 	}
-	return nil, fmt.Errorf("%w: --crs %s: coordinate system not supported; the register's coordinates must be WGS84 longitude and latitude", errUsage, name)
+	return c.ToWGS84, nil
 }
 
 // registerFlags are the flags of an asset register import.
@@ -52,7 +56,7 @@ type registerFlags struct {
 func addRegisterFlags(fs *flag.FlagSet) registerFlags {
 	return registerFlags{
 		columns: fs.String("columns", "", "register import: which header fills which column, as code=编号,name=名称,lon=经度,lat=纬度 (overrides the guess)"),
-		crs:     fs.String("crs", "", "register import: the coordinate system of the register's coordinates (WGS84)"),
+		crs:     fs.String("crs", "", "register import: the coordinate system of the register's coordinates: WGS84 (default), GCJ-02, BD-09, CGCS2000, UTM 50N, EPSG codes of UTM and CGCS2000 Gauss-Krüger zones (4491-4554), EPSG:2019"),
 		sheet:   fs.String("sheet", "", "register import: the XLSX sheet to read (default: every sheet with coordinates)"),
 		set:     fs.String("set", "", "register import: values for columns the register lacks, as kind=hydrant_outdoor"),
 		spread:  fs.Float64("spread", 0, "register import: list rows farther than this many metres from the register's median as wrong (default 30000; -1 off)"),

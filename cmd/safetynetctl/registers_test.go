@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"safetynet/data/store"
+	"safetynet/geo/crs"
 )
 
 // TestImportRegisters: the real registers import as a planner brings them
@@ -93,10 +101,63 @@ func TestImportBrokenRegister(t *testing.T) {
 	if code != 1 || !strings.Contains(msg, `"X" (for lon)`) || !strings.Contains(msg, `"Y" (for lat)`) || fileExists(db) {
 		t.Errorf("--columns lon=X: exit %d\n%s", code, msg)
 	}
-	if msg, code = ctl(t, "import", src, "--layer", "fire_equipment", "--db", db, "--crs", "EPSG:2019"); code != 2 || !strings.Contains(msg, "EPSG:2019") {
-		t.Errorf("--crs EPSG:2019: exit %d\n%s", code, msg)
+	if msg, code = ctl(t, "import", src, "--layer", "fire_equipment", "--db", db, "--crs", "EPSG:3857"); code != 2 || !strings.Contains(msg, "EPSG:3857") || !strings.Contains(msg, "GCJ-02") {
+		t.Errorf("--crs EPSG:3857: exit %d\n%s", code, msg)
 	}
 	if msg, code = ctl(t, "import", src, "--db", db); code != 2 || !strings.Contains(msg, "--layer") {
 		t.Errorf("no --layer: exit %d\n%s", code, msg)
+	}
+}
+
+// TestImportRegisterInChineseSystems: an extinguisher list whose
+// positions come from a Chinese map app (GCJ-02, BD-09) or a survey in a
+// CGCS2000 Gauss-Krüger zone is stored at its WGS-84 positions.
+func TestImportRegisterInChineseSystems(t *testing.T) {
+	wgs := []orb.Point{{121.4701, 31.2302}, {121.4712, 31.2311}, {121.4725, 31.2298}}
+	for _, name := range []string{"GCJ-02", "BD-09", "EPSG:4528", "CGCS2000 GK 3 CM 120E"} {
+		t.Run(name, func(t *testing.T) {
+			sys, err := crs.Parse(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			b.WriteString("编号,名称,经度,纬度,灭火器类型\n")
+			for i, p := range wgs {
+				x, y, err := sys.FromWGS84(p[0], p[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "MHQ-%d,%d号楼,%.9f,%.9f,MFZ/ABC4\n", i+1, i+1, x, y)
+			}
+			dir := t.TempDir()
+			src, db := filepath.Join(dir, "灭火器.csv"), filepath.Join(dir, "c.gpkg")
+			if err := os.WriteFile(src, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if name != "GCJ-02" && name != "BD-09" {
+				// Projected metres are refused as degrees without --crs.
+				if msg, code := ctl(t, "import", src, "--layer", "fire_equipment", "--db", db); code != 1 {
+					t.Errorf("metres read as degrees: exit %d\n%s", code, msg)
+				}
+			}
+			mustCtl(t, "import", src, "--layer", "fire_equipment", "--db", db, "--crs", name)
+			s, err := store.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			eq, err := s.FireEquipment(context.Background(), orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}})
+			if err != nil || len(eq) != 3 {
+				t.Fatalf("%d stored: %v", len(eq), err)
+			}
+			for i, e := range eq {
+				if d := geo.Distance(e.Geom, wgs[i]); d > 0.01 {
+					t.Errorf("%s: stored %v, %.3f m from %v", e.Code, e.Geom, d, wgs[i])
+				}
+				if e.Kind != store.ExtinguisherHandheld || e.Capacity != 4 {
+					t.Errorf("%s: kind %s, capacity %v", e.Code, e.Kind, e.Capacity)
+				}
+			}
+		})
 	}
 }

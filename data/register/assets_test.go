@@ -21,6 +21,7 @@ import (
 
 	"safetynet/data/store"
 	"safetynet/data/testenv"
+	"safetynet/geo/crs"
 )
 
 func readShared(t *testing.T, file string, opt Options) *Preview {
@@ -167,6 +168,8 @@ func gdalTransform(t *testing.T, srs string, xy []orb.Point) Transform {
 // (north or south of their lat/lon, at most 500 m), and the
 // three rows with X=Y=0 are listed. Read as facilities (no code column),
 // so that the nine repeated intersections are compared too.
+// Both through geo/crs, as safetynetctl import --crs EPSG:2019 reads them,
+// and through gdaltransform.
 func TestTorontoRedLightByXY(t *testing.T) {
 	var xy []orb.Point
 	for _, l := range redlightLines(t)[1:] {
@@ -175,7 +178,11 @@ func TestTorontoRedLightByXY(t *testing.T) {
 		y, _ := store.TextNumber(f[5])
 		xy = append(xy, orb.Point{x, y})
 	}
-	tr := gdalTransform(t, "EPSG:2019", xy)
+	t.Run("geo/crs", func(t *testing.T) { redLightByXY(t, crs.MTM10.ToWGS84) })
+	t.Run("gdaltransform", func(t *testing.T) { redLightByXY(t, gdalTransform(t, "EPSG:2019", xy)) })
+}
+
+func redLightByXY(t *testing.T, tr Transform) {
 	byLL := readShared(t, "redlight-toronto.csv", Options{Layer: store.Facilities})
 	byXY := readShared(t, "redlight-toronto.csv", Options{Layer: store.Facilities, Transform: tr,
 		Columns: Mapping{Lon: "X", Lat: "Y"}})
