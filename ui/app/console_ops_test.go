@@ -589,3 +589,52 @@ func highlighted(l *widget.List) []int {
 	}
 	return out
 }
+
+// TestQueueRowMarks: an alert whose source chatters and one whose source
+// reported normal again carry their marks in the queue's row and in the
+// alert's detail, in English and in Chinese; a plain alert carries none.
+func TestQueueRowMarks(t *testing.T) {
+	handOver(t)
+	x := startConsole(t, consoleStore(t), "", "", "Wang")
+	now := time.Now()
+	plain := console.Alert{Subject: "a", Status: console.StatusNew, Count: 1, First: now, Last: now}
+	plain.Event.Type, plain.Event.Severity, plain.Event.Source = "fire.smoke", "severe", "sensor:SD-01"
+	chatter := plain
+	chatter.Chattering, chatter.Count = true, 7
+	cleared := plain
+	cleared.Cleared = now
+	for _, tc := range []struct {
+		lang, chatter, cleared string
+	}{
+		{"en", "chattering", "back to normal"},
+		{"zh", "", ""},
+	} {
+		useLanguage(t, tc.lang)
+		row := newQueueRow(x.live)
+		row.show(plain, now)
+		if strings.ContainsAny(row.title.Text, "〰↩") || alertMarks(plain, now) != "" {
+			t.Errorf("%s: a plain alert is marked: %q %q", tc.lang, row.title.Text, alertMarks(plain, now))
+		}
+		row.show(chatter, now)
+		if !strings.HasPrefix(row.title.Text, "〰 ") || !strings.Contains(row.title.Text, "×7") {
+			t.Errorf("%s: the chattering alert's row reads %q", tc.lang, row.title.Text)
+		}
+		if m := alertMarks(chatter, now); !strings.Contains(m, "〰") || !strings.Contains(m, tc.chatter) {
+			t.Errorf("%s: the chattering alert's detail reads %q", tc.lang, m)
+		}
+		row.show(cleared, now)
+		if !strings.HasPrefix(row.title.Text, "↩ ") {
+			t.Errorf("%s: the cleared alert's row reads %q", tc.lang, row.title.Text)
+		}
+		if m := alertMarks(cleared, now); !strings.Contains(m, "↩") || !strings.Contains(m, tc.cleared) {
+			t.Errorf("%s: the cleared alert's detail reads %q", tc.lang, m)
+		}
+		if tc.lang == "zh" {
+			for _, m := range []string{alertMarks(chatter, now), alertMarks(cleared, now)} {
+				if strings.Contains(m, "chattering") || strings.Contains(m, "normal") {
+					t.Errorf("zh: the mark is in English: %q", m)
+				}
+			}
+		}
+	}
+}
