@@ -2,7 +2,10 @@ package app
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -636,5 +639,46 @@ func TestQueueRowMarks(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestActionsReachTheHubInOrder: an acknowledge, an assignment and a
+// resolve taken one after another, faster than the hub answers, are
+// stored by the hub in the order the operator took them, each once.
+func TestActionsReachTheHubInOrder(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertJSON("ord-1", "intrusion.perimeter", "severe", alertAt, ""))
+	eventually(t, "the alarm arrives", func() bool { _, ok := queued(x, "ord-1"); return ok })
+	x.live.selectAlert("ord-1", false)
+	for _, a := range []struct{ kind, unit, note string }{
+		{console.ActionAck, "", ""}, {console.ActionAssign, "Team 2", ""}, {console.ActionResolve, "", "a cat on the fence"},
+	} {
+		if !x.live.act(a.kind, a.unit, a.note) {
+			t.Fatalf("%s refused", a.kind)
+		}
+	}
+	types := regexp.MustCompile(`"type":"(operator\.[a-z]+)"`)
+	var got []string
+	eventually(t, "the hub stores the three actions", func() bool {
+		req, _ := http.NewRequest("GET", url+"/v1/events?since=0&limit=100", nil)
+		req.Header.Set("Authorization", "Bearer "+tok[0])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		got = got[:0]
+		for _, m := range types.FindAllStringSubmatch(string(body), -1) {
+			got = append(got, m[1])
+		}
+		return len(got) >= 3
+	})
+	if want := []string{"operator.ack", "operator.assign", "operator.resolve"}; !slices.Equal(got, want) {
+		t.Errorf("the hub stored %q, want %q", got, want)
 	}
 }
