@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -681,4 +682,30 @@ func TestActionsReachTheHubInOrder(t *testing.T) {
 	if want := []string{"operator.ack", "operator.assign", "operator.resolve"}; !slices.Equal(got, want) {
 		t.Errorf("the hub stored %q, want %q", got, want)
 	}
+}
+
+// TestShortcutsFromTheSearchBox: with the search box focused, Ctrl+N and
+// Ctrl+K act on the queue as they do with the map focused.
+func TestShortcutsFromTheSearchBox(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertJSON("kb-1", "intrusion.perimeter", "severe", alertAt, ""))
+	eventually(t, "the alarm arrives", func() bool { _, ok := queued(x, "kb-1"); return ok })
+	x.win.Canvas().Focus(x.search.entry)
+	if f := x.win.Canvas().Focused(); f == nil || f == fyne.Focusable(x.m) {
+		t.Fatalf("the search box did not take the focus: %T", f)
+	}
+	mod := fyne.KeyModifierShortcutDefault
+	pressShortcut(x, &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod})
+	if x.live.selected != "kb-1" {
+		t.Fatalf("Ctrl+N in the search box selected %q", x.live.selected)
+	}
+	pressShortcut(x, &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: mod})
+	eventually(t, "the alert is acknowledged", func() bool {
+		a, _ := queued(x, "kb-1")
+		return a.Status == console.StatusAcknowledged
+	})
 }
