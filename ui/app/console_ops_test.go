@@ -2,13 +2,17 @@ package app
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -588,4 +592,120 @@ func highlighted(l *widget.List) []int {
 		out[i] = int(v.Index(i).Int())
 	}
 	return out
+}
+
+// TestQueueRowMarks: an alert whose source chatters and one whose source
+// reported normal again carry their marks in the queue's row and in the
+// alert's detail, in English and in Chinese; a plain alert carries none.
+func TestQueueRowMarks(t *testing.T) {
+	handOver(t)
+	x := startConsole(t, consoleStore(t), "", "", "Wang")
+	now := time.Now()
+	plain := console.Alert{Subject: "a", Status: console.StatusNew, Count: 1, First: now, Last: now}
+	plain.Event.Type, plain.Event.Severity, plain.Event.Source = "fire.smoke", "severe", "sensor:SD-01"
+	chatter := plain
+	chatter.Chattering, chatter.Count = true, 7
+	cleared := plain
+	cleared.Cleared = now
+	for _, tc := range []struct {
+		lang, chatter, cleared string
+	}{
+		{"en", "chattering", "back to normal"},
+		{"zh", "", ""},
+	} {
+		useLanguage(t, tc.lang)
+		row := newQueueRow(x.live)
+		row.show(plain, now)
+		if strings.ContainsAny(row.title.Text, "〰↩") || alertMarks(plain, now) != "" {
+			t.Errorf("%s: a plain alert is marked: %q %q", tc.lang, row.title.Text, alertMarks(plain, now))
+		}
+		row.show(chatter, now)
+		if !strings.HasPrefix(row.title.Text, "〰 ") || !strings.Contains(row.title.Text, "×7") {
+			t.Errorf("%s: the chattering alert's row reads %q", tc.lang, row.title.Text)
+		}
+		if m := alertMarks(chatter, now); !strings.Contains(m, "〰") || !strings.Contains(m, tc.chatter) {
+			t.Errorf("%s: the chattering alert's detail reads %q", tc.lang, m)
+		}
+		row.show(cleared, now)
+		if !strings.HasPrefix(row.title.Text, "↩ ") {
+			t.Errorf("%s: the cleared alert's row reads %q", tc.lang, row.title.Text)
+		}
+		if m := alertMarks(cleared, now); !strings.Contains(m, "↩") || !strings.Contains(m, tc.cleared) {
+			t.Errorf("%s: the cleared alert's detail reads %q", tc.lang, m)
+		}
+		if tc.lang == "zh" {
+			for _, m := range []string{alertMarks(chatter, now), alertMarks(cleared, now)} {
+				if strings.Contains(m, "chattering") || strings.Contains(m, "normal") {
+					t.Errorf("zh: the mark is in English: %q", m)
+				}
+			}
+		}
+	}
+}
+
+// TestActionsReachTheHubInOrder: an acknowledge, an assignment and a
+// resolve taken one after another, faster than the hub answers, are
+// stored by the hub in the order the operator took them, each once.
+func TestActionsReachTheHubInOrder(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertJSON("ord-1", "intrusion.perimeter", "severe", alertAt, ""))
+	eventually(t, "the alarm arrives", func() bool { _, ok := queued(x, "ord-1"); return ok })
+	x.live.selectAlert("ord-1", false)
+	for _, a := range []struct{ kind, unit, note string }{
+		{console.ActionAck, "", ""}, {console.ActionAssign, "Team 2", ""}, {console.ActionResolve, "", "a cat on the fence"},
+	} {
+		if !x.live.act(a.kind, a.unit, a.note) {
+			t.Fatalf("%s refused", a.kind)
+		}
+	}
+	types := regexp.MustCompile(`"type":"(operator\.[a-z]+)"`)
+	var got []string
+	eventually(t, "the hub stores the three actions", func() bool {
+		req, _ := http.NewRequest("GET", url+"/v1/events?since=0&limit=100", nil)
+		req.Header.Set("Authorization", "Bearer "+tok[0])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		got = got[:0]
+		for _, m := range types.FindAllStringSubmatch(string(body), -1) {
+			got = append(got, m[1])
+		}
+		return len(got) >= 3
+	})
+	if want := []string{"operator.ack", "operator.assign", "operator.resolve"}; !slices.Equal(got, want) {
+		t.Errorf("the hub stored %q, want %q", got, want)
+	}
+}
+
+// TestShortcutsFromTheSearchBox: with the search box focused, Ctrl+N and
+// Ctrl+K act on the queue as they do with the map focused.
+func TestShortcutsFromTheSearchBox(t *testing.T) {
+	useLanguage(t, "en")
+	handOver(t)
+	url, tok := testHub(t)
+	x := startConsole(t, consoleStore(t), url, tok[0], "Wang")
+	eventually(t, "the console connects", func() bool { return x.live.conn.Text == "Hub: connected" })
+	post(t, url, tok[2], alertJSON("kb-1", "intrusion.perimeter", "severe", alertAt, ""))
+	eventually(t, "the alarm arrives", func() bool { _, ok := queued(x, "kb-1"); return ok })
+	x.win.Canvas().Focus(x.search.entry)
+	if f := x.win.Canvas().Focused(); f == nil || f == fyne.Focusable(x.m) {
+		t.Fatalf("the search box did not take the focus: %T", f)
+	}
+	mod := fyne.KeyModifierShortcutDefault
+	pressShortcut(x, &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: mod})
+	if x.live.selected != "kb-1" {
+		t.Fatalf("Ctrl+N in the search box selected %q", x.live.selected)
+	}
+	pressShortcut(x, &desktop.CustomShortcut{KeyName: fyne.KeyK, Modifier: mod})
+	eventually(t, "the alert is acknowledged", func() bool {
+		a, _ := queued(x, "kb-1")
+		return a.Status == console.StatusAcknowledged
+	})
 }
